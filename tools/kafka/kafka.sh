@@ -43,6 +43,7 @@ port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # Kafka serves requests (it only does so once the broker is unfenced).
 ready() {
   local out
+  # shellcheck disable=SC2016 # $1 is expanded by the inner bash
   out=$(timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" &&
     printf "\x00\x00\x00\x10\x00\x03\x00\x04\x00\x00\x00\x01\x00\x01k\x00\x00\x00\x00\x00" >&3 &&
     head -c 16 <&3' _ "$1" 2>/dev/null | od -An -tx1 | tr -d ' \n') || return 1
