@@ -1,0 +1,11 @@
+export {
+  SIGNATURE_HEADER,
+  SIGNATURE_PREFIX,
+  TIMESTAMP_HEADER,
+  sign,
+  verifySignature,
+  type SignableBody,
+  type SignatureCheck,
+} from './signature';
+export { SECRET_PREFIX, generateSecret } from './secret-generation';
+export { activeSecrets, rotateSecret, type Rotation, type SecretSet } from './secret-rotation';
