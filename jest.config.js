@@ -26,6 +26,7 @@ const shared = { transform, moduleNameMapper, testEnvironment: 'node', rootDir: 
 
 /** @type {import('jest').Config} */
 const config = {
+  reporters: ['default', '<rootDir>/tools/test/summary-reporter.js'],
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'] },
     {

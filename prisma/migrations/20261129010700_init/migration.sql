@@ -17,7 +17,7 @@ CREATE TYPE "ApiKeyScope" AS ENUM ('admin', 'read', 'producer');
 CREATE TABLE "subscriptions" (
     "id" TEXT NOT NULL,
     "url" TEXT NOT NULL,
-    "events" TEXT[],
+    "events" TEXT[] DEFAULT ARRAY[]::TEXT[],
     "status" "SubscriptionStatus" NOT NULL DEFAULT 'active',
     "description" TEXT,
     "metadata" JSONB NOT NULL DEFAULT '{}',

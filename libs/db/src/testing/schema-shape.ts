@@ -167,6 +167,7 @@ function renderDefault(value: string, field: Field, type: string, model: Model):
   if (value === 'now()') return 'CURRENT_TIMESTAMP';
   if (value === 'autoincrement()') return `nextval('${model.table}_${columnName(field)}_seq'::regclass)`;
   if (/^-?\d+$/.test(value)) return value;
+  if (value === '[]' && field.list) return `ARRAY[]::${type.replace('[]', '')}[]`;
   if (field.type === 'Json' && value.startsWith('"')) return `'${JSON.parse(value) as string}'::jsonb`;
   if (type.startsWith('"')) return `'${value}'::${type}`;
   throw new Error(`unsupported default ${value} on ${model.name}.${field.name}`);

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+export const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+
+export const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const durationMs = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+
+const booleanFlag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
+
+/** Variables every service reads: runtime mode, logging, Kafka and Postgres. */
+export const commonEnv = {
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  KAFKA_BROKERS: z
+    .string()
+    .default('127.0.0.1:9092')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port')).min(1)),
+  KAFKA_CLIENT_ID: z.string().min(1).optional(),
+  // Lets test suites and parallel stacks share one broker without sharing topics.
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]*$/, 'only letters, digits, ".", "_" and "-"')
+    .default(''),
+  KAFKA_EVENT_PARTITIONS: positiveInt(6),
+  KAFKA_DELIVERY_PARTITIONS: positiveInt(12),
+  KAFKA_INTERNAL_PARTITIONS: positiveInt(3),
+  KAFKA_REPLICATION_FACTOR: positiveInt(1),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgresql:// URL')
+    .default('postgresql://postgres@127.0.0.1:5432/smart_dairy'),
+  DATABASE_POOL_SIZE: positiveInt(10),
+  SHUTDOWN_TIMEOUT_MS: durationMs(25_000),
+} as const;
+
+export { booleanFlag };

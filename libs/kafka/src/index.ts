@@ -1,0 +1,11 @@
+export { KafkaClient, type KafkaSettings } from './kafka-client';
+export {
+  CATEGORY_TOPICS,
+  INTERNAL_TOPICS,
+  topicLayout,
+  type CategoryTopic,
+  type InternalTopic,
+  type PartitionCounts,
+  type TopicName,
+  type TopicSpec,
+} from './topics';

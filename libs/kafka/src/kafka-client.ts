@@ -1,0 +1,109 @@
+import {
+  Kafka,
+  Partitioners,
+  logLevel,
+  type Admin,
+  type Consumer,
+  type ConsumerConfig,
+  type Producer,
+} from 'kafkajs';
+import type { Logger } from 'pino';
+import { kafkaLogCreator } from './kafka-log';
+import { topicLayout, type PartitionCounts, type TopicName } from './topics';
+
+export interface KafkaSettings {
+  brokers: string[];
+  clientId: string;
+  topicPrefix: string;
+  partitions: PartitionCounts;
+  replicationFactor: number;
+}
+
+const READY_TIMEOUT_MS = 3_000;
+
+/**
+ * The one place the platform talks to kafkajs: connections, topic names, the topic layout
+ * and the readiness probe. Services build their consumers from here so a later switch of
+ * client library stays inside this package.
+ */
+export class KafkaClient {
+  readonly kafka: Kafka;
+  readonly producer: Producer;
+  private readonly admin: Admin;
+  private connected = false;
+
+  constructor(
+    readonly settings: KafkaSettings,
+    private readonly logger: Logger,
+  ) {
+    this.kafka = new Kafka({
+      clientId: settings.clientId,
+      brokers: settings.brokers,
+      logLevel: logLevel.WARN,
+      logCreator: kafkaLogCreator(logger),
+      retry: { initialRetryTime: 300, retries: 10 },
+    });
+    this.admin = this.kafka.admin();
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  }
+
+  topic(name: TopicName): string {
+    return this.settings.topicPrefix + name;
+  }
+
+  groupId(name: string): string {
+    return this.settings.topicPrefix + name;
+  }
+
+  consumer(config: ConsumerConfig): Consumer {
+    return this.kafka.consumer({ ...config, groupId: this.groupId(config.groupId) });
+  }
+
+  async connect(): Promise<void> {
+    await this.admin.connect();
+    await this.producer.connect();
+    this.connected = true;
+  }
+
+  async disconnect(): Promise<void> {
+    if (!this.connected) return;
+    this.connected = false;
+    await Promise.all([this.producer.disconnect(), this.admin.disconnect()]);
+  }
+
+  /** Creates whatever topics of the layout are missing; safe to run from every service at once. */
+  async ensureTopics(): Promise<string[]> {
+    const wanted = topicLayout(this.settings.topicPrefix, this.settings.partitions);
+    const existing = new Set(await this.admin.listTopics());
+    const missing = wanted.filter((spec) => !existing.has(spec.name));
+    if (missing.length === 0) return [];
+    await this.admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((spec) => ({
+        topic: spec.name,
+        numPartitions: spec.partitions,
+        replicationFactor: this.settings.replicationFactor,
+      })),
+    });
+    const created = missing.map((spec) => spec.name);
+    this.logger.info({ topics: created }, 'created missing Kafka topics');
+    return created;
+  }
+
+  /** Readiness: a metadata round trip to the cluster within a short deadline. */
+  async check(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('Kafka did not answer in time')), READY_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([this.admin.describeCluster(), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import type { DynamicModule } from '@nestjs/common';
+import { ConfigError, loadConfig } from '@smart-dairy/config';
+import type { z } from 'zod';
+import { bootstrapService } from './bootstrap';
+import { createLogger, type Logger } from './logger';
+
+interface BaseServiceConfig {
+  PORT: number;
+  LOG_LEVEL: string;
+}
+
+export interface StartServiceOptions<C extends BaseServiceConfig> {
+  service: string;
+  schema: z.ZodType<C>;
+  module: (config: C, logger: Logger) => DynamicModule;
+  bodyLimit?: string;
+}
+
+/**
+ * The whole of a service's main.ts: validate the environment (a bad one stops the process
+ * with every problem listed), then boot Nest. A failure to start ends the process non-zero.
+ */
+export function startService<C extends BaseServiceConfig>(options: StartServiceOptions<C>): void {
+  let config: C;
+  try {
+    config = loadConfig(options.service, options.schema);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+  const logger = createLogger(options.service, config.LOG_LEVEL);
+  bootstrapService(options.module(config, logger), {
+    service: options.service,
+    port: config.PORT,
+    logger,
+    bodyLimit: options.bodyLimit,
+  }).catch((error: unknown) => {
+    logger.fatal({ err: error }, 'failed to start');
+    logger.flush();
+    process.exit(1);
+  });
+}

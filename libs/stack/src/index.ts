@@ -1,0 +1,12 @@
+export { freePort } from './free-port';
+export { prepareDatabase } from './database';
+export { kafkaBroker } from './kafka-broker';
+export { repoRoot } from './paths';
+export {
+  DEFAULT_PORTS,
+  SERVICES,
+  ServiceProcess,
+  type ServiceName,
+  type SpawnOptions,
+} from './service-process';
+export { waitFor, type WaitOptions } from './wait-for';

@@ -1,0 +1,90 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from './paths';
+import { waitFor } from './wait-for';
+
+export const SERVICES = ['subscriptions', 'ingestion', 'dispatcher', 'dlq-review'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export const DEFAULT_PORTS: Record<ServiceName, number> = {
+  subscriptions: 3001,
+  ingestion: 3002,
+  dispatcher: 3003,
+  'dlq-review': 3004,
+};
+
+export interface SpawnOptions {
+  port: number;
+  env?: NodeJS.ProcessEnv;
+  /** Receives every line the service writes (JSON log lines, mostly). */
+  onLine?: (line: string) => void;
+}
+
+/** One service running from dist/ as a real child process, as it runs in production. */
+export class ServiceProcess {
+  readonly url: string;
+  private child: ChildProcess | undefined;
+  private exited: Promise<number | null> = Promise.resolve(null);
+
+  constructor(
+    readonly name: ServiceName,
+    private readonly options: SpawnOptions,
+  ) {
+    this.url = `http://127.0.0.1:${options.port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  start(): this {
+    const child = spawn(process.execPath, ['--enable-source-maps', this.entry()], {
+      cwd: repoRoot,
+      env: { ...process.env, ...this.options.env, PORT: String(this.options.port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const forward = (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n')) if (line) this.options.onLine?.(line);
+    };
+    child.stdout?.on('data', forward);
+    child.stderr?.on('data', forward);
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    this.child = child;
+    return this;
+  }
+
+  async waitUntilReady(timeoutMs = 60_000): Promise<void> {
+    let exitCode: number | null | undefined;
+    void this.exited.then((code) => (exitCode = code));
+    await waitFor(
+      async () => {
+        if (exitCode !== undefined) throw new Error(`${this.name} exited with code ${exitCode}`);
+        const res = await fetch(`${this.url}/ready`);
+        return res.status === 200;
+      },
+      { timeoutMs, intervalMs: 200, description: `${this.name} to be ready` },
+    );
+  }
+
+  /** Resolves with the exit code once the process has ended on its own. */
+  waitForExit(): Promise<number | null> {
+    return this.exited;
+  }
+
+  /** Sends the signal and waits for the process to end (SIGKILL after the grace period). */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 30_000): Promise<number | null> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    try {
+      return await this.exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private entry(): string {
+    return join(repoRoot, 'dist', 'apps', this.name, 'src', 'main.js');
+  }
+}
