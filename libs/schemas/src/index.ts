@@ -1,0 +1,63 @@
+export {
+  EVENT_CATALOG,
+  EVENT_CATEGORIES,
+  EVENT_PRIORITIES,
+  EVENT_TYPES,
+  categoryOf,
+  eventCategoryTopic,
+  isEventCategory,
+  isEventType,
+  type CategoryOf,
+  type EventCategory,
+  type EventData,
+  type EventDataSchema,
+  type EventDefinition,
+  type EventPriority,
+  type EventTopic,
+  type EventType,
+} from './event-catalog';
+export type { InventoryLowData } from './events/inventory-events';
+export type {
+  OrderCancelledData,
+  OrderCreatedData,
+  OrderRefundedData,
+  OrderUpdatedData,
+} from './events/order-events';
+export type { PaymentCompletedData, PaymentFailedData, PaymentRefundedData } from './events/payment-events';
+export type { ProductUpdatedData } from './events/product-events';
+export type {
+  ShipmentCreatedData,
+  ShipmentDeliveredData,
+  ShipmentUpdatedData,
+} from './events/shipment-events';
+export type { UserRegisteredData, UserUpdatedData } from './events/user-events';
+export { MATCH_ALL_FILTER, matchesFilter, validateFilter, type FilterValidation } from './event-filter';
+export { eventJsonSchema, type JsonSchemaDocument } from './event-json-schema';
+export { isoTimestamp, toUtcTimestamp } from './iso-timestamp';
+export type { Problem } from './problem';
+export {
+  MAX_EVENT_BYTES,
+  MAX_EVENT_ID_LENGTH,
+  assignEventId,
+  parseInputMessage,
+  type InputMessageOptions,
+  type InputMessageResult,
+  type TypedEvent,
+} from './input-message';
+export {
+  buildEnvelope,
+  deliveryIdFor,
+  parseEnvelope,
+  serializeEnvelope,
+  type DeliveryEnvelope,
+  type EnvelopeInput,
+  type EnvelopeResult,
+} from './delivery-envelope';
+export {
+  DELIVERY_CONTENT_TYPE,
+  DELIVERY_HEADERS,
+  DELIVERY_USER_AGENT,
+  WEBHOOK_API_VERSION,
+  buildDeliveryHeaders,
+  type DeliveryHeaderInput,
+} from './delivery-headers';

@@ -1,0 +1,216 @@
+import fc from 'fast-check';
+import { EVENT_CATALOG } from './event-catalog';
+import { MAX_EVENT_BYTES, assignEventId, parseInputMessage } from './input-message';
+
+const orderCreated = {
+  id: 'evt_order_4821',
+  event: 'order.created',
+  timestamp: '2026-03-02T07:15:00Z',
+  data: EVENT_CATALOG['order.created'].sample,
+};
+const withData = (data: Record<string, unknown>) => ({
+  ...orderCreated,
+  data: { ...orderCreated.data, ...data },
+});
+const withoutKey = (key: keyof typeof orderCreated) => {
+  const { [key]: _removed, ...rest } = orderCreated;
+  return rest;
+};
+
+describe('parseInputMessage', () => {
+  it.each([
+    ['a Buffer', Buffer.from(JSON.stringify(orderCreated))],
+    ['a Uint8Array', new TextEncoder().encode(JSON.stringify(orderCreated))],
+    ['a string', JSON.stringify(orderCreated)],
+    ['a parsed object', orderCreated],
+  ])('accepts a valid event given as %s', (_case, raw) => {
+    expect(parseInputMessage(raw)).toEqual({ ok: true, event: orderCreated });
+  });
+
+  it('leaves the id undefined when the producer sent none', () => {
+    const result = parseInputMessage(withoutKey('id'));
+    expect(result.ok && result.event.id).toBeUndefined();
+    expect(result.ok && 'id' in result.event).toBe(false);
+  });
+
+  it('keeps fields of data the schema does not know', () => {
+    const result = parseInputMessage(withData({ channel: 'mobile_app' }));
+    expect(result.ok && result.event.data).toMatchObject({ channel: 'mobile_app' });
+  });
+
+  it('converts an offset timestamp to UTC and keeps data times verbatim', () => {
+    const result = parseInputMessage({
+      ...withData({ created_at: '2026-03-02T12:45:00+05:30' }),
+      timestamp: '2026-03-02T12:45:00+05:30',
+    });
+    expect(result.ok && result.event.timestamp).toBe('2026-03-02T07:15:00Z');
+    expect(result.ok && result.event.data).toMatchObject({ created_at: '2026-03-02T12:45:00+05:30' });
+  });
+
+  it('types data by event type', () => {
+    const result = parseInputMessage(orderCreated);
+    if (!result.ok || result.event.event !== 'order.created')
+      throw new Error('expected an order.created event');
+    const firstItem: { quantity: number } | undefined = result.event.data.items[0];
+    expect(firstItem?.quantity).toBe(6);
+  });
+
+  it.each<[string, unknown, { path: string; message: string }[]]>([
+    ['not JSON', '{"event": ', [{ path: '', message: expect.stringContaining('not valid JSON') }]],
+    ['invalid UTF-8', Buffer.from([0x7b, 0xff, 0x7d]), [{ path: '', message: 'message is not valid UTF-8' }]],
+    ['a JSON array', '[]', [{ path: '', message: expect.stringContaining('expected object') }]],
+    ['JSON null', 'null', [{ path: '', message: expect.stringContaining('expected object') }]],
+    ['undefined', undefined, [{ path: '', message: expect.stringContaining('expected object') }]],
+    [
+      'an unknown event type',
+      { ...orderCreated, event: 'order.shipped' },
+      [{ path: 'event', message: 'unknown event type "order.shipped"' }],
+    ],
+    [
+      'a non-string event type',
+      { ...orderCreated, event: 7 },
+      [{ path: 'event', message: expect.any(String) }],
+    ],
+    ['no timestamp', withoutKey('timestamp'), [{ path: 'timestamp', message: expect.any(String) }]],
+    [
+      'an unparsable timestamp',
+      { ...orderCreated, timestamp: 'yesterday' },
+      [{ path: 'timestamp', message: 'Invalid ISO datetime' }],
+    ],
+    [
+      'a zone-less timestamp',
+      { ...orderCreated, timestamp: '2026-03-02T07:15:00' },
+      [{ path: 'timestamp', message: 'Invalid ISO datetime' }],
+    ],
+    ['no data', withoutKey('data'), [{ path: 'data', message: expect.any(String) }]],
+    ['data as an array', { ...orderCreated, data: [] }, [{ path: 'data', message: expect.any(String) }]],
+    [
+      'a bad item quantity',
+      withData({
+        items: [{ product_id: 'PROD-MILK-WHOLE-1L', quantity: '6', unit_price: 1.25, total: 7.5 }],
+      }),
+      [{ path: 'data.items[0].quantity', message: expect.stringContaining('expected number') }],
+    ],
+    [
+      'a missing data field',
+      withData({ order_id: undefined }),
+      [{ path: 'data.order_id', message: expect.any(String) }],
+    ],
+    ['an empty id', { ...orderCreated, id: '' }, [{ path: 'id', message: expect.any(String) }]],
+    ['a numeric id', { ...orderCreated, id: 4821 }, [{ path: 'id', message: expect.any(String) }]],
+    [
+      'an id with a newline',
+      { ...orderCreated, id: 'evt\n1' },
+      [{ path: 'id', message: 'must not contain control characters' }],
+    ],
+    [
+      'an overlong id',
+      { ...orderCreated, id: 'e'.repeat(256) },
+      [{ path: 'id', message: expect.any(String) }],
+    ],
+    [
+      'fields outside data',
+      { ...orderCreated, source: 'pos', Data: {} },
+      [
+        { path: 'source', message: 'unknown field' },
+        { path: 'Data', message: 'unknown field' },
+      ],
+    ],
+    [
+      'several problems at once',
+      {
+        event: 'order.created',
+        timestamp: 'soon',
+        data: { ...orderCreated.data, total: 'lots', currency: 'usd' },
+      },
+      [
+        { path: 'timestamp', message: expect.any(String) },
+        { path: 'data.total', message: expect.any(String) },
+        { path: 'data.currency', message: expect.stringContaining('ISO 4217') },
+      ],
+    ],
+  ])('reports %s', (_case, raw, problems) => {
+    expect(parseInputMessage(raw)).toEqual({ ok: false, problems });
+  });
+
+  it.each([
+    ['the topic category', 'order', true],
+    ['another category', 'payment', false],
+  ] as const)('with an expected category, an event of %s is ok: %s', (_case, expectedCategory, ok) => {
+    const result = parseInputMessage(orderCreated, { expectedCategory });
+    expect(result.ok).toBe(ok);
+    if (!result.ok)
+      expect(result.problems).toEqual([{ path: 'event', message: 'order.created is not a payment event' }]);
+  });
+
+  describe('size limit', () => {
+    const padTo = (bytes: number) => {
+      const base = JSON.stringify(withData({ note: '' }));
+      return base.replace('"note":""', `"note":"${'x'.repeat(bytes - base.length)}"`);
+    };
+
+    it.each([
+      ['bytes', (text: string) => Buffer.from(text)],
+      ['a string', (text: string) => text],
+    ])('accepts exactly MAX_EVENT_BYTES given as %s', (_case, as) => {
+      expect(parseInputMessage(as(padTo(MAX_EVENT_BYTES))).ok).toBe(true);
+    });
+
+    it.each([
+      ['bytes', Buffer.from(padTo(MAX_EVENT_BYTES + 1))],
+      ['a string', padTo(MAX_EVENT_BYTES + 1)],
+      ['multi-byte characters', JSON.stringify(withData({ note: 'é'.repeat(MAX_EVENT_BYTES / 2) }))],
+    ])('rejects one byte more given as %s', (_case, raw) => {
+      const result = parseInputMessage(raw);
+      expect(result).toEqual({
+        ok: false,
+        problems: [{ path: '', message: expect.stringContaining('bytes') }],
+      });
+    });
+  });
+
+  it('does not throw on a value whose properties throw', () => {
+    const hostile = Object.defineProperty({ ...orderCreated }, 'event', {
+      enumerable: true,
+      get: () => {
+        throw new Error('boom');
+      },
+    });
+    expect(parseInputMessage(hostile)).toEqual({
+      ok: false,
+      problems: [{ path: '', message: expect.stringContaining('boom') }],
+    });
+  });
+
+  it.each([
+    ['any value', fc.anything()],
+    ['any string', fc.string()],
+    ['any JSON text', fc.json()],
+    ['any bytes', fc.uint8Array()],
+    [
+      'messages with arbitrary data',
+      fc.dictionary(fc.string(), fc.jsonValue()).map((data) => ({ ...orderCreated, data })),
+    ],
+  ])('never throws on %s', (_case, arbitrary: fc.Arbitrary<unknown>) => {
+    fc.assert(
+      fc.property(arbitrary, (raw) => {
+        const result = parseInputMessage(raw);
+        return result.ok || result.problems.length > 0;
+      }),
+    );
+  });
+});
+
+describe('assignEventId', () => {
+  it('is evt_ and 32 hex digits, and unique', () => {
+    const ids = Array.from({ length: 100 }, assignEventId);
+    for (const id of ids) expect(id).toMatch(/^evt_[0-9a-f]{32}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('is accepted as the id of an input message', () => {
+    const id = assignEventId();
+    const result = parseInputMessage({ ...orderCreated, id });
+    expect(result.ok && result.event.id).toBe(id);
+  });
+});

@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { EventCategory, EventData, EventType } from './event-catalog';
+import { isoTimestamp, toUtcTimestamp } from './iso-timestamp';
+import { problem, type Problem } from './problem';
+import { parseTypedMessage } from './typed-message';
+
+/** Upper bound for one message on an `events.<category>` topic, checked before parsing. */
+export const MAX_EVENT_BYTES = 256 * 1024;
+
+export const MAX_EVENT_ID_LENGTH = 255;
+
+/** An event as a producer published it, its `data` checked against its type's schema. */
+export type TypedEvent<T extends EventType = EventType> = {
+  [K in T]: {
+    /** The producer's dedup key; absent when the producer left it to the platform (see `assignEventId`). */
+    readonly id?: string;
+    readonly event: K;
+    /** Occurrence time, always in UTC. */
+    readonly timestamp: string;
+    readonly data: EventData<K>;
+  };
+}[T];
+
+export interface InputMessageOptions {
+  /** The category of the topic the message came from; an event of another category is a problem. */
+  readonly expectedCategory?: EventCategory;
+}
+
+export type InputMessageResult =
+  { readonly ok: true; readonly event: TypedEvent } | { readonly ok: false; readonly problems: Problem[] };
+
+// Control characters are refused because ids end up in logs and headers, and a newline would make
+// `deliveryIdFor(eventId, subscriptionId)` ambiguous.
+const eventId = z
+  .string()
+  .min(1)
+  .max(MAX_EVENT_ID_LENGTH)
+  .regex(/^\P{Cc}*$/u, 'must not contain control characters');
+
+const inputMessageShape = z.strictObject({
+  id: eventId.optional(),
+  event: z.string(),
+  timestamp: isoTimestamp,
+  data: z.looseObject({}),
+});
+
+/**
+ * Validates a message from an `events.<category>` topic: bytes, a JSON string or an already parsed value.
+ * Never throws; every problem found is reported at once. Fields beside id/event/timestamp/data are
+ * rejected rather than ignored, because nothing outside `data` reaches subscribers.
+ */
+export function parseInputMessage(raw: unknown, options: InputMessageOptions = {}): InputMessageResult {
+  try {
+    return parse(raw, options);
+  } catch (error) {
+    // Only reachable through hostile in-process values (throwing getters, proxies), never through JSON.
+    return { ok: false, problems: [problem('', `message could not be inspected: ${String(error)}`)] };
+  }
+}
+
+function parse(raw: unknown, { expectedCategory }: InputMessageOptions): InputMessageResult {
+  const parsed = parseTypedMessage(raw, inputMessageShape, MAX_EVENT_BYTES, expectedCategory);
+  if (!parsed.ok) return parsed;
+  const { id, event, timestamp, data } = parsed.value;
+  const typedEvent = {
+    ...(id === undefined ? {} : { id }),
+    event,
+    timestamp: toUtcTimestamp(timestamp),
+    data,
+  };
+  return { ok: true, event: typedEvent as TypedEvent };
+}
+
+/** A fresh dedup key for an event whose producer sent none. */
+export function assignEventId(): string {
+  return `evt_${randomBytes(16).toString('hex')}`;
+}

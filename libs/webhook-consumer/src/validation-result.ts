@@ -1,0 +1,52 @@
+import type { WebhookEnvelope } from './webhook-envelope';
+
+export type ValidationFailureReason =
+  | 'missing_headers'
+  | 'invalid_timestamp'
+  | 'timestamp_too_old'
+  | 'timestamp_too_new'
+  | 'signature_mismatch'
+  | 'replayed'
+  | 'invalid_body'
+  | 'ip_not_allowed';
+
+export interface VerifiedWebhook {
+  readonly valid: true;
+  readonly deliveryId: string;
+  readonly eventType: string;
+  /** Unix seconds at which the delivery was signed. */
+  readonly timestamp: number;
+  readonly envelope: WebhookEnvelope;
+}
+
+export type ValidationFailure =
+  | {
+      readonly valid: false;
+      readonly reason: 'missing_headers';
+      readonly message: string;
+      readonly missing: string[];
+    }
+  | {
+      readonly valid: false;
+      readonly reason: Exclude<ValidationFailureReason, 'missing_headers'>;
+      readonly message: string;
+    };
+
+export type ValidationResult = VerifiedWebhook | ValidationFailure;
+
+/** The HTTP status to answer a rejected delivery with (Appendix C: 403 for an address not allowed). */
+export function statusForFailure(reason: ValidationFailureReason): 400 | 401 | 403 {
+  switch (reason) {
+    case 'missing_headers':
+    case 'invalid_timestamp':
+    case 'invalid_body':
+      return 400;
+    case 'ip_not_allowed':
+      return 403;
+    case 'timestamp_too_old':
+    case 'timestamp_too_new':
+    case 'signature_mismatch':
+    case 'replayed':
+      return 401;
+  }
+}
