@@ -1,9 +1,14 @@
-import { commonEnv, port } from '@smart-dairy/config';
+import { commonEnv, durationMs, port, positiveInt } from '@smart-dairy/config';
 import { z } from 'zod';
 
 export const IngestionConfigSchema = z.object({
   ...commonEnv,
   PORT: port(3002),
+  SUBSCRIPTION_REFRESH_INTERVAL_MS: durationMs(30_000),
+  INGESTION_CHUNK_SIZE: positiveInt(500),
+  INGESTION_PARTITIONS_CONCURRENTLY: positiveInt(3),
 });
 
 export type IngestionConfig = z.infer<typeof IngestionConfigSchema>;
+
+export const INGESTION_CONFIG = Symbol('INGESTION_CONFIG');

@@ -1,6 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ServiceKitModule, type Logger } from '@smart-dairy/service-kit';
-import type { IngestionConfig } from './config';
+import { INGESTION_CONFIG, type IngestionConfig } from './config';
+import { EventBatchProcessor } from './pipeline/event-batch.processor';
+import { EventConsumer } from './pipeline/event-consumer';
+import { EventStore } from './pipeline/event-store';
+import { IngestionMetrics } from './pipeline/ingestion-metrics';
+import { SubscriptionView } from './subscriptions/subscription-view';
 
 @Module({})
 export class IngestionModule {
@@ -8,6 +13,14 @@ export class IngestionModule {
     return {
       module: IngestionModule,
       imports: [ServiceKitModule.forRoot({ service: 'ingestion', config, logger })],
+      providers: [
+        { provide: INGESTION_CONFIG, useValue: config },
+        IngestionMetrics,
+        EventStore,
+        SubscriptionView,
+        EventBatchProcessor,
+        EventConsumer,
+      ],
     };
   }
 }

@@ -30,7 +30,7 @@ describe('schema vs migrations', () => {
   });
 
   afterAll(async () => {
-    await prisma?.onModuleDestroy();
+    await prisma?.onApplicationShutdown();
     await dropDatabase(databaseUrl);
   });
 

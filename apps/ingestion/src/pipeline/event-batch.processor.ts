@@ -1,0 +1,78 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { INTERNAL_TOPICS, KafkaClient } from '@smart-dairy/kafka';
+import { deliveryTaskCodec, invalidEventCodec, type DeliveryTask } from '@smart-dairy/messages';
+import { LOGGER, type Logger } from '@smart-dairy/service-kit';
+import type { Message } from 'kafkajs';
+import { SubscriptionView } from '../subscriptions/subscription-view';
+import { EventStore } from './event-store';
+import { fanOut } from './fan-out';
+import { IngestionMetrics } from './ingestion-metrics';
+import type { RawMessage } from './raw-message';
+import { validateMessages } from './validate';
+
+const DELIVERY_TOPIC = {
+  high: INTERNAL_TOPICS.deliveriesHigh,
+  medium: INTERNAL_TOPICS.deliveriesMedium,
+  low: INTERNAL_TOPICS.deliveriesLow,
+} as const;
+
+/**
+ * One batch from a category topic, end to end: validate, quarantine, deduplicate, persist,
+ * hand off. It resolves only when everything is durable in Postgres and acknowledged by Kafka,
+ * so the caller may commit the batch's offsets; it throws (and nothing is committed) otherwise.
+ */
+@Injectable()
+export class EventBatchProcessor {
+  constructor(
+    private readonly kafka: KafkaClient,
+    private readonly store: EventStore,
+    private readonly subscriptions: SubscriptionView,
+    private readonly metrics: IngestionMetrics,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async process(messages: readonly RawMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    this.metrics.batchSize.observe(messages.length);
+    for (const m of messages) this.metrics.consumed.inc({ topic: m.topic });
+
+    const { accepted, invalid } = validateMessages(messages, this.kafka.settings.topicPrefix);
+    await this.quarantine(invalid);
+
+    const { fresh, duplicates } = await this.store.storeEvents(accepted);
+    for (const d of duplicates) {
+      this.metrics.deduplicated.inc({ event_type: d.event.event });
+      this.logger.debug({ eventId: d.id, ...d.source }, 'duplicate event id, no new deliveries');
+    }
+    const owed = await this.store.storeDeliveries(fanOut(fresh, (type) => this.subscriptions.match(type)));
+    await this.handOff(owed);
+    for (const e of fresh) this.metrics.accepted.inc({ event_type: e.event.event });
+  }
+
+  private async quarantine(invalid: ReturnType<typeof validateMessages>['invalid']): Promise<void> {
+    if (invalid.length === 0) return;
+    await this.kafka.producer.send({
+      topic: this.kafka.topic(INTERNAL_TOPICS.invalid),
+      messages: invalid.map((record) => ({ key: record.key, value: invalidEventCodec.encode(record) })),
+    });
+    for (const record of invalid) {
+      this.metrics.quarantined.inc({ topic: record.source.topic });
+      this.logger.warn({ ...record.source, problems: record.problems }, 'invalid event quarantined');
+    }
+  }
+
+  private async handOff(tasks: readonly DeliveryTask[]): Promise<void> {
+    if (tasks.length === 0) return;
+    const byTopic = new Map<string, Message[]>();
+    for (const task of tasks) {
+      const topic = this.kafka.topic(DELIVERY_TOPIC[task.priority]);
+      const list = byTopic.get(topic) ?? [];
+      list.push({ key: task.subscriptionId, value: deliveryTaskCodec.encode(task) });
+      byTopic.set(topic, list);
+    }
+    await this.kafka.producer.sendBatch({
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+    for (const task of tasks) this.metrics.deliveriesCreated.inc({ event_type: task.eventType });
+  }
+}

@@ -1,0 +1,20 @@
+import type { IHeaders } from 'kafkajs';
+
+/** A message as read from a category topic, before anything is known about its content. */
+export interface RawMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers?: IHeaders;
+}
+
+export function headersAsStrings(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    out[name] = (Array.isArray(value) ? value : [value]).map((v) => v.toString()).join(',');
+  }
+  return out;
+}

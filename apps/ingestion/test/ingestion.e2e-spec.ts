@@ -1,0 +1,303 @@
+import { SubscriptionStatus, type PrismaService } from '@smart-dairy/db';
+import { CATEGORY_TOPICS, INTERNAL_TOPICS, type KafkaClient } from '@smart-dairy/kafka';
+import { deliveryTaskCodec, invalidEventCodec, subscriptionChangeCodec } from '@smart-dairy/messages';
+import { EVENT_CATALOG, EVENT_TYPES, MAX_EVENT_BYTES, categoryOf, deliveryIdFor } from '@smart-dairy/schemas';
+import { ServiceProcess, freePort, waitFor } from '@smart-dairy/stack';
+import {
+  TopicReader,
+  connectTestKafka,
+  connectTestPrisma,
+  createSubscriptionRow,
+  serviceEnv,
+  uniquePrefix,
+} from '@smart-dairy/testing';
+import { randomUUID } from 'node:crypto';
+
+jest.setTimeout(180_000);
+
+describe('ingestion service', () => {
+  const prefix = uniquePrefix('ing');
+  let kafka: KafkaClient;
+  let prisma: PrismaService;
+  let ingestion: ServiceProcess;
+  const subs: Record<string, string> = {};
+
+  const eventIdOf = (label: string) => `evt-${prefix}${label}`;
+
+  async function publish(type: string, id: string | undefined, data?: unknown, key = 'k'): Promise<void> {
+    const topicCategory = type.includes('.') ? type.slice(0, type.indexOf('.')) : 'order';
+    const topic = kafka.topic(`events.${topicCategory}` as (typeof CATEGORY_TOPICS)['order']);
+    const payload = {
+      ...(id ? { id } : {}),
+      event: type,
+      timestamp: '2026-01-31T10:30:00Z',
+      data: data ?? EVENT_CATALOG[type as keyof typeof EVENT_CATALOG].sample,
+    };
+    await kafka.producer.send({ topic, messages: [{ key, value: JSON.stringify(payload) }] });
+  }
+
+  async function deliveriesOf(eventId: string): Promise<string[]> {
+    const rows = await prisma.delivery.findMany({ where: { eventId }, select: { subscriptionId: true } });
+    return rows.map((r) => r.subscriptionId).sort();
+  }
+
+  async function startIngestion(): Promise<ServiceProcess> {
+    const service = new ServiceProcess('ingestion', {
+      port: await freePort(),
+      env: serviceEnv(prefix, { SUBSCRIPTION_REFRESH_INTERVAL_MS: '600000' }),
+    }).start();
+    await service.waitUntilReady();
+    return service;
+  }
+
+  beforeAll(async () => {
+    kafka = await connectTestKafka(prefix);
+    prisma = await connectTestPrisma();
+    // Filters are per suite, so the subscriptions of other suites in the shared database
+    // would match too: they are disabled for the duration by using unique event ids instead.
+    const fixtures = {
+      exact: ['order.created'],
+      orders: ['order.*'],
+      everything: ['*'],
+      logistics: ['shipment.delivered', 'inventory.low'],
+    };
+    for (const [name, events] of Object.entries(fixtures)) {
+      subs[name] = (await createSubscriptionRow(prisma, { events })).id;
+    }
+    subs.inactive = (
+      await createSubscriptionRow(prisma, { events: ['*'], status: SubscriptionStatus.disabled })
+    ).id;
+    ingestion = await startIngestion();
+  });
+
+  afterAll(async () => {
+    await ingestion?.stop();
+    await prisma.subscription.updateMany({
+      where: { id: { in: Object.values(subs) } },
+      data: { status: SubscriptionStatus.disabled },
+    });
+    await kafka?.disconnect();
+    await prisma?.$disconnect();
+  });
+
+  /** Only this suite's subscriptions: the database is shared with other suites. */
+  const ours = (ids: string[]) => ids.filter((id) => Object.values(subs).includes(id));
+
+  it('fans one event of each of the 14 types out to exactly the matching active subscriptions', async () => {
+    for (const type of EVENT_TYPES) await publish(type, eventIdOf(type));
+    const expected = (type: string): string[] =>
+      [
+        subs.everything,
+        ...(type === 'order.created' ? [subs.exact] : []),
+        ...(categoryOf(type as (typeof EVENT_TYPES)[number]) === 'order' ? [subs.orders] : []),
+        ...(type === 'shipment.delivered' || type === 'inventory.low' ? [subs.logistics] : []),
+      ].sort() as string[];
+    for (const type of EVENT_TYPES) {
+      await waitFor(async () => ours(await deliveriesOf(eventIdOf(type))).length === expected(type).length, {
+        description: `deliveries of ${type}`,
+      });
+      expect(ours(await deliveriesOf(eventIdOf(type)))).toEqual(expected(type));
+    }
+    // The hand-off: one task per delivery on the priority topic, keyed by subscription id.
+    const reader = await new TopicReader(kafka, [
+      INTERNAL_TOPICS.deliveriesHigh,
+      INTERNAL_TOPICS.deliveriesMedium,
+      INTERNAL_TOPICS.deliveriesLow,
+    ]).start();
+    const id = eventIdOf('order.created');
+    await waitFor(() => reader.messages.filter((m) => m.value?.includes(id)).length >= 3);
+    const tasks = reader.messages.filter((m) => m.value?.includes(id));
+    for (const m of tasks) {
+      const task = deliveryTaskCodec.decode(m.value);
+      if (!task.ok) throw new Error(task.error);
+      expect(m.topic).toBe(kafka.topic(INTERNAL_TOPICS.deliveriesHigh));
+      expect(String(m.key)).toBe(task.value.subscriptionId);
+      expect(task.value.deliveryId).toBe(deliveryIdFor(id, task.value.subscriptionId));
+    }
+    await reader.stop();
+  });
+
+  it('creates one delivery per subscription for an event id published five times', async () => {
+    const id = eventIdOf('five-times');
+    for (let i = 0; i < 5; i++) await publish('order.cancelled', id);
+    const marker = eventIdOf('after-five');
+    await publish('order.cancelled', marker);
+    await waitFor(async () => ours(await deliveriesOf(marker)).length === 2);
+    expect(ours(await deliveriesOf(id))).toEqual([subs.orders, subs.everything].sort());
+  });
+
+  it('quarantines every kind of invalid message with its problem and carries on', async () => {
+    const topic = kafka.topic(CATEGORY_TOPICS.payment);
+    const oversized = JSON.stringify({
+      id: eventIdOf('big'),
+      event: 'payment.completed',
+      timestamp: '2026-01-31T10:30:00Z',
+      data: { ...EVENT_CATALOG['payment.completed'].sample, pad: 'x'.repeat(MAX_EVENT_BYTES) },
+    });
+    const bad = [
+      { label: 'garbage', value: Buffer.from([0xff, 0x00, 0x13, 0x37]), path: '' },
+      { label: 'not-object', value: Buffer.from('[1,2,3]'), path: '' },
+      {
+        label: 'unknown',
+        value: Buffer.from(
+          JSON.stringify({ event: 'payment.teleported', timestamp: '2026-01-31T10:30:00Z', data: {} }),
+        ),
+        path: 'event',
+      },
+      {
+        label: 'wrong-type',
+        value: Buffer.from(
+          JSON.stringify({
+            event: 'payment.completed',
+            timestamp: '2026-01-31T10:30:00Z',
+            data: { ...EVENT_CATALOG['payment.completed'].sample, amount: 'lots' },
+          }),
+        ),
+        path: 'data.amount',
+      },
+      {
+        label: 'bad-timestamp',
+        value: Buffer.from(
+          JSON.stringify({
+            event: 'payment.completed',
+            timestamp: 'yesterday',
+            data: EVENT_CATALOG['payment.completed'].sample,
+          }),
+        ),
+        path: 'timestamp',
+      },
+      { label: 'oversized', value: Buffer.from(oversized), path: '' },
+    ];
+    const valid = [eventIdOf('mixed-1'), eventIdOf('mixed-2'), eventIdOf('mixed-3')];
+    const reader = await new TopicReader(kafka, [INTERNAL_TOPICS.invalid]).start();
+    await kafka.producer.send({
+      topic,
+      messages: [
+        {
+          key: 'v1',
+          value: JSON.stringify({
+            id: valid[0],
+            event: 'payment.failed',
+            timestamp: '2026-01-31T10:30:00Z',
+            data: EVENT_CATALOG['payment.failed'].sample,
+          }),
+        },
+        ...bad.slice(0, 3).map((b) => ({ key: b.label, value: b.value })),
+        {
+          key: 'v2',
+          value: JSON.stringify({
+            id: valid[1],
+            event: 'payment.completed',
+            timestamp: '2026-01-31T10:30:00Z',
+            data: EVENT_CATALOG['payment.completed'].sample,
+          }),
+        },
+        ...bad.slice(3).map((b) => ({ key: b.label, value: b.value })),
+        {
+          key: 'v3',
+          value: JSON.stringify({
+            id: valid[2],
+            event: 'payment.refunded',
+            timestamp: '2026-01-31T10:30:00Z',
+            data: EVENT_CATALOG['payment.refunded'].sample,
+          }),
+        },
+      ],
+    });
+    for (const id of valid) {
+      await waitFor(async () => ours(await deliveriesOf(id)).includes(subs.everything as string), {
+        description: `valid event ${id} fanned out`,
+      });
+    }
+    await waitFor(() => reader.messages.length >= bad.length, { description: 'quarantined messages' });
+    const quarantined = reader.values((v) => {
+      const decoded = invalidEventCodec.decode(v);
+      if (!decoded.ok) throw new Error(decoded.error);
+      return decoded.value;
+    });
+    for (const b of bad) {
+      const record = quarantined.find((q) => q.key === b.label);
+      expect(record).toBeDefined();
+      expect(record?.source.topic).toBe(topic);
+      expect(Buffer.from(record?.value ?? '', 'base64').equals(b.value)).toBe(true);
+      expect(record?.problems.some((p) => p.path === b.path)).toBe(true);
+    }
+    await reader.stop();
+    expect((await fetch(`${ingestion.url}/ready`)).status).toBe(200);
+    const metrics = await (await fetch(`${ingestion.url}/metrics`)).text();
+    expect(metrics).toMatch(/ingestion_events_quarantined_total\{[^}]*\} [6-9]/);
+  });
+
+  it('starts delivering to a subscription within 2 seconds of its announcement', async () => {
+    const created = await createSubscriptionRow(prisma, { events: ['user.updated'] });
+    subs.late = created.id;
+    const announcedAt = Date.now();
+    await kafka.producer.send({
+      topic: kafka.topic(INTERNAL_TOPICS.subscriptionChanges),
+      messages: [
+        {
+          key: created.id,
+          value: subscriptionChangeCodec.encode({
+            subscriptionId: created.id,
+            change: 'created',
+            at: new Date().toISOString(),
+          }),
+        },
+      ],
+    });
+    // Events keep flowing; the first one published 2 s after the announcement must match.
+    let n = 0;
+    let matchedAfter = Infinity;
+    while (Date.now() - announcedAt < 5_000) {
+      const id = eventIdOf(`flow-${n++}`);
+      const sentAt = Date.now();
+      await publish('user.updated', id);
+      await waitFor(async () => ours(await deliveriesOf(id)).includes(subs.everything as string));
+      if ((await deliveriesOf(id)).includes(created.id)) {
+        matchedAfter = Math.min(matchedAfter, sentAt - announcedAt);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(matchedAfter).toBeLessThanOrEqual(2_000);
+  });
+
+  it('creates every delivery exactly once across a SIGKILL in the middle of 10,000 events', async () => {
+    const runId = randomUUID().slice(0, 8);
+    const ids = Array.from({ length: 10_000 }, (_, i) => `evt-kill-${runId}-${i}`);
+    for (let i = 0; i < ids.length; i += 1_000) {
+      await kafka.producer.send({
+        topic: kafka.topic(CATEGORY_TOPICS.inventory),
+        messages: ids.slice(i, i + 1_000).map((id) => ({
+          key: id,
+          value: JSON.stringify({
+            id,
+            event: 'inventory.low',
+            timestamp: '2026-01-31T10:30:00Z',
+            data: EVENT_CATALOG['inventory.low'].sample,
+          }),
+        })),
+      });
+    }
+    const count = () =>
+      prisma.delivery.count({
+        where: { eventId: { startsWith: `evt-kill-${runId}-` }, subscriptionId: subs.logistics },
+      });
+    await waitFor(async () => (await count()) >= 1_000, { timeoutMs: 120_000, intervalMs: 20 });
+    await ingestion.stop('SIGKILL');
+    const atKill = await count();
+    ingestion = await startIngestion();
+    await waitFor(async () => (await count()) === ids.length, { timeoutMs: 150_000, intervalMs: 250 });
+    expect(atKill).toBeLessThan(ids.length);
+    const perEvent = await prisma.delivery.groupBy({
+      by: ['eventId'],
+      where: {
+        eventId: { startsWith: `evt-kill-${runId}-` },
+        subscriptionId: { in: [subs.logistics!, subs.everything!] },
+      },
+      _count: { _all: true },
+    });
+    expect(perEvent).toHaveLength(ids.length);
+    expect(perEvent.every((row) => row._count._all === 2)).toBe(true);
+  });
+});

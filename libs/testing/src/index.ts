@@ -1,0 +1,4 @@
+export { createSubscriptionRow, type SubscriptionFixture } from './factories';
+export { TEST_PARTITIONS, connectTestKafka, serviceEnv, uniquePrefix } from './test-kafka';
+export { connectTestPrisma } from './test-prisma';
+export { TopicReader } from './topic-reader';

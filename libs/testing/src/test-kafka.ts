@@ -1,0 +1,40 @@
+import { KafkaClient } from '@smart-dairy/kafka';
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+
+/** A topic prefix of its own, so a suite never sees another suite's messages. */
+export function uniquePrefix(label: string): string {
+  return `${label}${randomUUID().slice(0, 8)}.`;
+}
+
+export const TEST_PARTITIONS = { events: 2, deliveries: 2, internal: 1 };
+
+/** A connected client on the test broker with the whole topic layout under the prefix. */
+export async function connectTestKafka(prefix: string): Promise<KafkaClient> {
+  const kafka = new KafkaClient(
+    {
+      brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+      clientId: `test-${prefix}`,
+      topicPrefix: prefix,
+      partitions: TEST_PARTITIONS,
+      replicationFactor: 1,
+    },
+    pino({ level: 'silent' }),
+  );
+  await kafka.connect();
+  await kafka.ensureTopics();
+  return kafka;
+}
+
+/** The environment a spawned service needs to share the suite's topics and test database. */
+export function serviceEnv(prefix: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    KAFKA_TOPIC_PREFIX: prefix,
+    KAFKA_EVENT_PARTITIONS: String(TEST_PARTITIONS.events),
+    KAFKA_DELIVERY_PARTITIONS: String(TEST_PARTITIONS.deliveries),
+    KAFKA_INTERNAL_PARTITIONS: String(TEST_PARTITIONS.internal),
+    ...extra,
+  };
+}
