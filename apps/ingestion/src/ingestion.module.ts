@@ -1,6 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ApiAuthModule } from '@smart-dairy/api-auth';
 import { ServiceKitModule, type Logger } from '@smart-dairy/service-kit';
 import { INGESTION_CONFIG, type IngestionConfig } from './config';
+import { EventsController } from './http/events.controller';
+import { HttpEventIntake } from './http/http-event-intake';
 import { EventBatchProcessor } from './pipeline/event-batch.processor';
 import { EventConsumer } from './pipeline/event-consumer';
 import { EventStore } from './pipeline/event-store';
@@ -12,7 +15,14 @@ export class IngestionModule {
   static forRoot(config: IngestionConfig, logger: Logger): DynamicModule {
     return {
       module: IngestionModule,
-      imports: [ServiceKitModule.forRoot({ service: 'ingestion', config, logger })],
+      imports: [
+        ServiceKitModule.forRoot({ service: 'ingestion', config, logger }),
+        ApiAuthModule.forRoot({
+          cacheTtlMs: config.API_KEY_CACHE_TTL_MS,
+          rateLimit: { perSecond: config.API_RATE_LIMIT_PER_SECOND, burst: config.API_RATE_LIMIT_BURST },
+        }),
+      ],
+      controllers: [EventsController],
       providers: [
         { provide: INGESTION_CONFIG, useValue: config },
         IngestionMetrics,
@@ -20,6 +30,7 @@ export class IngestionModule {
         SubscriptionView,
         EventBatchProcessor,
         EventConsumer,
+        HttpEventIntake,
       ],
     };
   }

@@ -1,4 +1,5 @@
-import { SubscriptionStatus, type PrismaService } from '@smart-dairy/db';
+import { generateApiKey } from '@smart-dairy/api-auth';
+import { ApiKeyScope, SubscriptionStatus, type PrismaService } from '@smart-dairy/db';
 import { CATEGORY_TOPICS, INTERNAL_TOPICS, type KafkaClient } from '@smart-dairy/kafka';
 import { deliveryTaskCodec, invalidEventCodec, subscriptionChangeCodec } from '@smart-dairy/messages';
 import { EVENT_CATALOG, EVENT_TYPES, MAX_EVENT_BYTES, categoryOf, deliveryIdFor } from '@smart-dairy/schemas';
@@ -11,7 +12,7 @@ import {
   serviceEnv,
   uniquePrefix,
 } from '@smart-dairy/testing';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 jest.setTimeout(180_000);
 
@@ -260,6 +261,90 @@ describe('ingestion service', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(matchedAfter).toBeLessThanOrEqual(2_000);
+  });
+
+  describe('POST /v1/events', () => {
+    const keys: Partial<Record<ApiKeyScope, string>> = {};
+
+    beforeAll(async () => {
+      for (const scope of [ApiKeyScope.producer, ApiKeyScope.read]) {
+        const { key, prefix: keyPrefix, hash } = generateApiKey();
+        await prisma.apiKey.create({
+          data: {
+            id: `key_${randomBytes(16).toString('hex')}`,
+            name: `ingestion-e2e-${scope}`,
+            prefix: keyPrefix,
+            hash,
+            scope,
+          },
+        });
+        keys[scope] = key;
+      }
+    });
+
+    const post = (body: string, headers: Record<string, string> = {}) =>
+      fetch(`${ingestion.url}/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.producer}`, ...headers },
+        body,
+      });
+    const event = (id?: string) =>
+      JSON.stringify({
+        ...(id ? { id } : {}),
+        event: 'order.created',
+        timestamp: '2026-01-31T10:30:00Z',
+        data: EVENT_CATALOG['order.created'].sample,
+      });
+
+    it('accepts a valid event with 202 once Kafka has it, and fans it out', async () => {
+      const id = eventIdOf('http-valid');
+      const res = await post(event(id));
+      expect(res.status).toBe(202);
+      expect(await res.json()).toEqual({ id, event: 'order.created', status: 'accepted' });
+      await waitFor(async () => ours(await deliveriesOf(id)).length === 3);
+      expect(ours(await deliveriesOf(id))).toEqual([subs.exact, subs.orders, subs.everything].sort());
+    });
+
+    it('answers 400 problem+json with the field problems for an invalid event', async () => {
+      const res = await post(
+        JSON.stringify({ event: 'order.created', timestamp: 'soon', data: { order_id: 7 } }),
+      );
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      const body = (await res.json()) as { code: string; problems: { path: string }[] };
+      expect(body.code).toBe('validation_failed');
+      expect(body.problems.map((p) => p.path)).toEqual(
+        expect.arrayContaining(['timestamp', 'data.order_id']),
+      );
+    });
+
+    it('answers 413 for a body over the size limit', async () => {
+      const res = await post(JSON.stringify({ pad: 'x'.repeat(MAX_EVENT_BYTES + 1) }));
+      expect(res.status).toBe(413);
+      expect(((await res.json()) as { code: string }).code).toBe('payload_too_large');
+    });
+
+    it('returns the first answer for a repeated Idempotency-Key and publishes once', async () => {
+      const idempotencyKey = randomUUID();
+      const first = await post(event(), { 'idempotency-key': idempotencyKey });
+      const second = await post(event(), { 'idempotency-key': idempotencyKey });
+      expect(first.status).toBe(202);
+      expect(second.status).toBe(202);
+      const firstBody = (await first.json()) as { id: string };
+      expect(await second.json()).toEqual(firstBody);
+      await waitFor(async () => ours(await deliveriesOf(firstBody.id)).length === 3);
+      expect(await prisma.event.count({ where: { id: firstBody.id } })).toBe(1);
+      const reused = await post(JSON.stringify({ ...JSON.parse(event()), id: 'other' }), {
+        'idempotency-key': idempotencyKey,
+      });
+      expect(reused.status).toBe(409);
+    });
+
+    it('requires a producer API key', async () => {
+      expect((await post(event(), { authorization: '' })).status).toBe(401);
+      expect((await post(event(), { authorization: 'Bearer sdk_not-a-key' })).status).toBe(401);
+      expect((await post(event(), { authorization: `Bearer ${keys.read}` })).status).toBe(403);
+    });
   });
 
   it('creates every delivery exactly once across a SIGKILL in the middle of 10,000 events', async () => {

@@ -45,3 +45,10 @@ export const commonEnv = {
 } as const;
 
 export { booleanFlag };
+
+/** Variables of the services that expose the authenticated /v1 API. */
+export const apiEnv = {
+  API_RATE_LIMIT_PER_SECOND: positiveInt(50),
+  API_RATE_LIMIT_BURST: positiveInt(100),
+  API_KEY_CACHE_TTL_MS: durationMs(5_000),
+} as const;

@@ -1,2 +1,2 @@
 export { ConfigError, loadConfig } from './load-config';
-export { booleanFlag, commonEnv, durationMs, port, positiveInt } from './env';
+export { apiEnv, booleanFlag, commonEnv, durationMs, port, positiveInt } from './env';

@@ -1,6 +1,7 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ProblemFilter } from '@smart-dairy/http-problem';
 import { NestPinoLogger, type Logger } from './logger';
 
 export interface BootstrapOptions {
@@ -22,6 +23,7 @@ export async function bootstrapService(
     rawBody: true,
   });
   app.useBodyParser('json', { limit: bodyLimit });
+  app.useGlobalFilters(new ProblemFilter(logger));
   app.enableShutdownHooks();
   await app.listen(port, '0.0.0.0');
   logger.info({ port }, `${service} listening`);

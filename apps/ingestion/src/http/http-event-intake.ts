@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma, PrismaService, type ApiKey } from '@smart-dairy/db';
+import { ProblemError, ValidationProblem } from '@smart-dairy/http-problem';
+import { KafkaClient, type CategoryTopic } from '@smart-dairy/kafka';
+import { assignEventId, categoryOf, eventCategoryTopic, parseInputMessage } from '@smart-dairy/schemas';
+import { createHash } from 'node:crypto';
+
+export interface IntakeResponse {
+  status: number;
+  body: { id: string; event: string; status: 'accepted' };
+}
+
+const sha256 = (value: string | Buffer) => createHash('sha256').update(value).digest('hex');
+
+/**
+ * POST /v1/events for producers that cannot speak Kafka: the same input message, validated
+ * the same way, answered only once Kafka has acknowledged it. An Idempotency-Key makes a
+ * repeated request return the first answer instead of publishing again.
+ */
+@Injectable()
+export class HttpEventIntake {
+  constructor(
+    private readonly kafka: KafkaClient,
+    private readonly prisma: PrismaService,
+  ) {}
+
+  async accept(rawBody: Buffer, apiKey: ApiKey, idempotencyKey: string | undefined): Promise<IntakeResponse> {
+    const parsed = parseInputMessage(rawBody);
+    if (!parsed.ok) throw new ValidationProblem(parsed.problems, 'The event is not valid.');
+    const requestHash = sha256(rawBody);
+
+    if (idempotencyKey !== undefined) {
+      const earlier = await this.prisma.idempotencyRecord.findUnique({
+        where: { scopeKeyId_key: { scopeKeyId: apiKey.id, key: idempotencyKey } },
+      });
+      if (earlier) return this.replay(earlier, requestHash);
+    }
+
+    const event = parsed.event;
+    // Without a producer id, a keyed request gets an id derived from its key, so two racing
+    // retries of it publish the same event and ingestion keeps only one.
+    const id =
+      event.id ??
+      (idempotencyKey === undefined
+        ? assignEventId()
+        : `evt_${sha256(`${apiKey.id}\n${idempotencyKey}`).slice(0, 32)}`);
+    const topic = this.kafka.topic(eventCategoryTopic(categoryOf(event.event)) as CategoryTopic);
+    await this.kafka.producer.send({
+      topic,
+      messages: [{ key: id, value: JSON.stringify({ ...event, id }) }],
+    });
+    const response: IntakeResponse = { status: 202, body: { id, event: event.event, status: 'accepted' } };
+
+    if (idempotencyKey !== undefined) {
+      await this.prisma.idempotencyRecord.createMany({
+        data: [
+          {
+            scopeKeyId: apiKey.id,
+            key: idempotencyKey,
+            requestHash,
+            statusCode: response.status,
+            responseBody: response.body as Prisma.InputJsonObject,
+          },
+        ],
+        skipDuplicates: true,
+      });
+    }
+    return response;
+  }
+
+  private replay(
+    earlier: { requestHash: string; statusCode: number; responseBody: Prisma.JsonValue },
+    requestHash: string,
+  ): IntakeResponse {
+    if (earlier.requestHash !== requestHash) {
+      throw new ProblemError(
+        'conflict',
+        'This Idempotency-Key was already used with a different request body.',
+      );
+    }
+    return { status: earlier.statusCode, body: earlier.responseBody as IntakeResponse['body'] };
+  }
+}
