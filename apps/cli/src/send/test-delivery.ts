@@ -1,0 +1,61 @@
+import {
+  assignEventId,
+  buildDeliveryHeaders,
+  buildEnvelope,
+  deliveryIdFor,
+  serializeEnvelope,
+  type DeliveryEnvelope,
+  type EventData,
+  type EventType,
+} from '@smart-dairy/schemas';
+import { sign } from '@smart-dairy/signing';
+
+/** The `webhook_id` of test deliveries sent without `--subscription`. */
+export const TEST_SUBSCRIPTION_ID = 'wh_sub_test';
+
+export interface TestDeliveryInput<T extends EventType> {
+  readonly event: T;
+  readonly data: EventData<T>;
+  readonly secret: string;
+  /** Defaults to a fresh id of the form the platform sends (`wh_` and 32 hex digits). */
+  readonly deliveryId?: string;
+  readonly subscriptionId?: string;
+  readonly attempt?: number;
+  /** Event time and signing time; defaults to now. */
+  readonly now?: Date;
+}
+
+/** A delivery as the dispatcher sends it: the envelope, its exact bytes and the headers signed over them. */
+export interface SignedDelivery {
+  readonly envelope: DeliveryEnvelope;
+  readonly body: Buffer;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export function buildTestDelivery<T extends EventType>({
+  event,
+  data,
+  secret,
+  subscriptionId = TEST_SUBSCRIPTION_ID,
+  deliveryId = deliveryIdFor(assignEventId(), subscriptionId),
+  attempt = 1,
+  now = new Date(),
+}: TestDeliveryInput<T>): SignedDelivery {
+  const envelope = buildEnvelope<EventType>({
+    deliveryId,
+    event,
+    timestamp: now.toISOString(),
+    subscriptionId,
+    attempt,
+    data,
+  });
+  const body = serializeEnvelope(envelope);
+  const timestamp = Math.floor(now.getTime() / 1000);
+  const headers = buildDeliveryHeaders({
+    deliveryId,
+    eventType: event,
+    signature: sign(secret, timestamp, body),
+    timestamp,
+  });
+  return { envelope, body, headers };
+}
