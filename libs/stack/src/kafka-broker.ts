@@ -14,9 +14,16 @@ function run(command: 'start' | 'stop' | 'status', inherit: boolean): number {
   return result.status ?? 1;
 }
 
+/** True when something already listens on the broker port (another checkout's broker, say). */
+function portAnswers(): boolean {
+  const port = process.env.KAFKA_PORT ?? '9092';
+  return spawnSync('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`], { stdio: 'ignore' }).status === 0;
+}
+
 /** The local single-node broker that tools/kafka/kafka.sh manages. */
 export const kafkaBroker = {
-  isRunning: (): boolean => run('status', false) === 0,
+  /** A broker we can use is up: ours, or one already serving the port, which is reused as it is. */
+  isRunning: (): boolean => run('status', false) === 0 || portAnswers(),
   start(): void {
     if (run('start', true) !== 0) throw new Error('Kafka broker failed to start (see the log above)');
   },
