@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatPath, parseBody, parseQuery } from './parse-input';
+import { parseBody, parseQuery } from './parse-input';
 import { ValidationProblem } from './problem-error';
 
 const order = z.strictObject({
@@ -20,20 +20,6 @@ function problemsOf(run: () => unknown): ValidationProblem {
   }
   throw new Error('expected a ValidationProblem');
 }
-
-describe('formatPath', () => {
-  it.each<[PropertyKey[], string]>([
-    [[], ''],
-    [['reference'], 'reference'],
-    [['data', 'items', 0, 'quantity'], 'data.items[0].quantity'],
-    [[3], '[3]'],
-    [['data', 'unit price'], 'data["unit price"]'],
-    [['data', '2fa'], 'data["2fa"]'],
-    [['weird"key'], '["weird\\"key"]'],
-  ])('formats %j as %s', (path, expected) => {
-    expect(formatPath(path)).toBe(expected);
-  });
-});
 
 describe('parseBody', () => {
   it('returns the parsed value, with the schema’s transforms applied', () => {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { formatPath } from '@smart-dairy/schemas';
 import { ValidationProblem } from './problem-error';
 import type { FieldProblem } from './problem-types';
 
@@ -25,16 +26,4 @@ function fieldProblems(issues: readonly z.core.$ZodIssue[]): FieldProblem[] {
       ? issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: 'Unknown field' }))
       : [{ path: formatPath(issue.path), message: issue.message }],
   );
-}
-
-const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
-
-/** `['data', 'items', 0, 'quantity']` → `data.items[0].quantity`; keys that are not identifiers are quoted. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((formatted, segment) => {
-    if (typeof segment === 'number') return `${formatted}[${segment}]`;
-    const key = String(segment);
-    if (IDENTIFIER.test(key)) return formatted === '' ? key : `${formatted}.${key}`;
-    return `${formatted}[${JSON.stringify(key)}]`;
-  }, '');
 }
