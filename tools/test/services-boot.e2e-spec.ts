@@ -1,20 +1,10 @@
-import { KafkaClient, topicLayout } from '@smart-dairy/kafka';
+import { topicLayout } from '@smart-dairy/kafka';
 import { SERVICES, ServiceProcess, freePort } from '@smart-dairy/stack';
-import { randomUUID } from 'node:crypto';
-import pino from 'pino';
-
-const partitions = { events: 2, deliveries: 2, internal: 1 };
+import { TEST_PARTITIONS, connectTestKafka, serviceEnv, uniquePrefix } from '@smart-dairy/testing';
 
 describe('the four services on the real broker and database', () => {
-  const prefix = `boot${randomUUID().slice(0, 8)}.`;
-  const env = {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
-    KAFKA_TOPIC_PREFIX: prefix,
-    KAFKA_EVENT_PARTITIONS: String(partitions.events),
-    KAFKA_DELIVERY_PARTITIONS: String(partitions.deliveries),
-    KAFKA_INTERNAL_PARTITIONS: String(partitions.internal),
-  };
+  const prefix = uniquePrefix('boot');
+  const env = serviceEnv(prefix);
   const running: ServiceProcess[] = [];
   const output: string[] = [];
 
@@ -51,24 +41,16 @@ describe('the four services on the real broker and database', () => {
   }, 120_000);
 
   it('leaves the whole topic layout in place, and a second start-up is harmless', async () => {
-    const kafka = new KafkaClient(
-      {
-        brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-        clientId: 'boot-e2e',
-        topicPrefix: prefix,
-        partitions,
-        replicationFactor: 1,
-      },
-      pino({ level: 'silent' }),
-    );
-    await kafka.connect();
+    // Created by the services at start-up, not by this test.
+    const kafka = await connectTestKafka(prefix, { createTopics: false });
     try {
-      expect(await kafka.ensureTopics()).toEqual([]);
       const admin = kafka.kafka.admin();
       await admin.connect();
       const topics = await admin.listTopics();
       await admin.disconnect();
-      for (const spec of topicLayout(prefix, partitions)) expect(topics).toContain(spec.name);
+      for (const spec of topicLayout(prefix, TEST_PARTITIONS)) expect(topics).toContain(spec.name);
+      // A later start-up finds nothing left to create.
+      expect(await kafka.ensureTopics()).toEqual([]);
     } finally {
       await kafka.disconnect();
     }

@@ -9,8 +9,8 @@ export function uniquePrefix(label: string): string {
 
 export const TEST_PARTITIONS = { events: 2, deliveries: 2, internal: 1 };
 
-/** A connected client on the test broker with the whole topic layout under the prefix. */
-export async function connectTestKafka(prefix: string): Promise<KafkaClient> {
+/** A connected client on the test broker, by default with the whole topic layout under the prefix. */
+export async function connectTestKafka(prefix: string, { createTopics = true } = {}): Promise<KafkaClient> {
   const kafka = new KafkaClient(
     {
       brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
@@ -22,7 +22,7 @@ export async function connectTestKafka(prefix: string): Promise<KafkaClient> {
     pino({ level: 'silent' }),
   );
   await kafka.connect();
-  await kafka.ensureTopics();
+  if (createTopics) await kafka.ensureTopics();
   return kafka;
 }
 
