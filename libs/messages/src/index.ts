@@ -6,3 +6,11 @@ export {
   subscriptionChangeSchema,
   type SubscriptionChange,
 } from './subscription-change';
+export {
+  attemptRecordSchema,
+  deadLetterCodec,
+  deadLetterSchema,
+  type AttemptRecord,
+  type DeadLetter,
+} from './dead-letter';
+export { deliveryOutcomeCodec, deliveryOutcomeSchema, type DeliveryOutcome } from './delivery-outcome';

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { jsonCodec } from './codec';
+
+export const attemptRecordSchema = z.object({
+  attempt: z.number().int().positive(),
+  statusCode: z.number().int().nullable(),
+  errorClass: z.string().nullable(),
+  error: z.string().nullable(),
+  latencyMs: z.number().int().nonnegative(),
+  responseBody: z.string().nullable(),
+  startedAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime(),
+});
+
+export type AttemptRecord = z.infer<typeof attemptRecordSchema>;
+
+/**
+ * Published on `deliveries.dead-letter` (keyed by subscription id) when a delivery ends without
+ * success: a terminal answer, or its retry budget spent. It carries everything needed to review
+ * and replay it: the event and the whole attempt history.
+ */
+export const deadLetterSchema = z.object({
+  deliveryId: z.string().regex(/^wh_[0-9a-f]{32}$/),
+  subscriptionId: z.string().min(1),
+  eventId: z.string().min(1),
+  eventType: z.string().min(1),
+  priority: z.enum(['high', 'medium', 'low']),
+  occurredAt: z.string().min(1),
+  data: z.record(z.string(), z.unknown()),
+  reason: z.enum(['terminal', 'exhausted']),
+  errorClass: z.string().min(1),
+  finalError: z.string().min(1),
+  history: z.array(attemptRecordSchema),
+  movedAt: z.iso.datetime(),
+});
+
+export type DeadLetter = z.infer<typeof deadLetterSchema>;
+
+export const deadLetterCodec = jsonCodec(deadLetterSchema);

@@ -1,0 +1,1 @@
+export { SecretCipher, SecretCipherError } from './secret-cipher';
