@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError } from './load-config';
 
 export const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
@@ -52,3 +53,26 @@ export const apiEnv = {
   API_RATE_LIMIT_BURST: positiveInt(100),
   API_KEY_CACHE_TTL_MS: durationMs(5_000),
 } as const;
+
+// Only for development and tests, where secrets protect nothing; production must bring its own ring.
+const DEV_SECRET_ENCRYPTION_KEYS = 'dev-only:ZGV2LW9ubHktc2VjcmV0LWtleS1ub3QtZm9yLXByb2Q=';
+
+/** Variables of the services that read or write subscription signing secrets. */
+export const secretEnv = {
+  SECRET_ENCRYPTION_KEYS: z
+    .string()
+    .regex(
+      /^\s*[A-Za-z0-9_-]+:[A-Za-z0-9+/=]+\s*(,\s*[A-Za-z0-9_-]+:[A-Za-z0-9+/=]+\s*)*$/,
+      'expected id:base64key[,...]',
+    )
+    .optional(),
+} as const;
+
+/** The key ring to use: the configured one, or in development and tests a fixed, public one. */
+export function secretKeyRing(config: { NODE_ENV: string; SECRET_ENCRYPTION_KEYS?: string }): string {
+  if (config.SECRET_ENCRYPTION_KEYS) return config.SECRET_ENCRYPTION_KEYS;
+  if (config.NODE_ENV === 'production') {
+    throw new ConfigError('production', ['SECRET_ENCRYPTION_KEYS: required in production']);
+  }
+  return DEV_SECRET_ENCRYPTION_KEYS;
+}

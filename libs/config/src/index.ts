@@ -1,2 +1,11 @@
 export { ConfigError, loadConfig } from './load-config';
-export { apiEnv, booleanFlag, commonEnv, durationMs, port, positiveInt } from './env';
+export {
+  apiEnv,
+  booleanFlag,
+  commonEnv,
+  durationMs,
+  port,
+  positiveInt,
+  secretEnv,
+  secretKeyRing,
+} from './env';
