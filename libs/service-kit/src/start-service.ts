@@ -22,15 +22,19 @@ export interface StartServiceOptions<C extends BaseServiceConfig> {
  */
 export function startService<C extends BaseServiceConfig>(options: StartServiceOptions<C>): void {
   let config: C;
+  let logger: Logger;
+  let rootModule: DynamicModule;
   try {
     config = loadConfig(options.service, options.schema);
+    logger = createLogger(options.service, config.LOG_LEVEL);
+    // Module factories may derive settings (key rings, URLs) that can still be invalid.
+    rootModule = options.module(config, logger);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);
     process.exit(78); // EX_CONFIG
   }
-  const logger = createLogger(options.service, config.LOG_LEVEL);
-  bootstrapService(options.module(config, logger), {
+  bootstrapService(rootModule, {
     service: options.service,
     port: config.PORT,
     logger,
