@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { ConfigError } from './load-config';
 
 export const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
@@ -54,25 +53,57 @@ export const apiEnv = {
   API_KEY_CACHE_TTL_MS: durationMs(5_000),
 } as const;
 
-// Only for development and tests, where secrets protect nothing; production must bring its own ring.
-const DEV_SECRET_ENCRYPTION_KEYS = 'dev-only:ZGV2LW9ubHktc2VjcmV0LWtleS1ub3QtZm9yLXByb2Q=';
+/**
+ * Published in this repository, so it protects nothing: it only lets `npm start` and the tests run
+ * without setup. Production refuses to start without SECRET_ENCRYPTION_KEYS of its own.
+ */
+export const DEV_SECRET_ENCRYPTION_KEYS = 'dev-only-not-secret:5iEXGfx0xYGbizmUVimMmWP8MyUzp11Hw/WWX571dsk=';
 
-/** Variables of the services that read or write subscription signing secrets. */
+const AES_256_KEY_BYTES = 32;
+
+/** `id:<base64 of 32 bytes>`, comma-separated, ids unique; the first key encrypts, all decrypt. */
+const keyRing = z.string().superRefine((text, ctx) => {
+  const ids = new Set<string>();
+  const entries = text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  if (entries.length === 0) ctx.addIssue('expected at least one key, as <id>:<base64 key>');
+  for (const entry of entries) {
+    const [id = '', key = ''] = entry.split(':', 2);
+    // The key itself is never echoed: the message must be safe to print.
+    if (!/^[A-Za-z0-9_-]+$/.test(id)) ctx.addIssue(`key id "${id}" must be [A-Za-z0-9_-]+ before a ":"`);
+    else if (ids.has(id)) ctx.addIssue(`key id "${id}" appears twice`);
+    else if (Buffer.from(key, 'base64').length !== AES_256_KEY_BYTES) {
+      ctx.addIssue(`key "${id}" must be ${AES_256_KEY_BYTES} bytes, base64-encoded`);
+    }
+    ids.add(id);
+  }
+});
+
+/**
+ * Variables of the services that read or write encrypted signing secrets (subscriptions,
+ * dispatcher). The key ring depends on NODE_ENV, so a schema spreading these must end in
+ * `.transform(withSecretKeyRing)`; until then SECRET_ENCRYPTION_KEYS is typed optional.
+ */
 export const secretEnv = {
-  SECRET_ENCRYPTION_KEYS: z
-    .string()
-    .regex(
-      /^\s*[A-Za-z0-9_-]+:[A-Za-z0-9+/=]+\s*(,\s*[A-Za-z0-9_-]+:[A-Za-z0-9+/=]+\s*)*$/,
-      'expected id:base64key[,...]',
-    )
-    .optional(),
+  SECRET_ENCRYPTION_KEYS: keyRing.optional(),
 } as const;
 
-/** The key ring to use: the configured one, or in development and tests a fixed, public one. */
-export function secretKeyRing(config: { NODE_ENV: string; SECRET_ENCRYPTION_KEYS?: string }): string {
-  if (config.SECRET_ENCRYPTION_KEYS) return config.SECRET_ENCRYPTION_KEYS;
+/** Fills in the development key ring outside production; in production a missing one is an error. */
+export function withSecretKeyRing<C extends { NODE_ENV: string; SECRET_ENCRYPTION_KEYS?: string }>(
+  config: C,
+  ctx: z.RefinementCtx<C>,
+): C & { SECRET_ENCRYPTION_KEYS: string } {
+  const keys = config.SECRET_ENCRYPTION_KEYS;
+  if (keys !== undefined) return { ...config, SECRET_ENCRYPTION_KEYS: keys };
   if (config.NODE_ENV === 'production') {
-    throw new ConfigError('production', ['SECRET_ENCRYPTION_KEYS: required in production']);
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SECRET_ENCRYPTION_KEYS'],
+      message: 'required in production (comma-separated <id>:<base64 32-byte key>)',
+    });
+    return z.NEVER;
   }
-  return DEV_SECRET_ENCRYPTION_KEYS;
+  return { ...config, SECRET_ENCRYPTION_KEYS: DEV_SECRET_ENCRYPTION_KEYS };
 }

@@ -6,6 +6,7 @@ export {
   durationMs,
   port,
   positiveInt,
+  DEV_SECRET_ENCRYPTION_KEYS,
   secretEnv,
-  secretKeyRing,
+  withSecretKeyRing,
 } from './env';

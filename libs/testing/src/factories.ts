@@ -1,21 +1,31 @@
+import { DEV_SECRET_ENCRYPTION_KEYS } from '@smart-dairy/config';
 import { SubscriptionStatus, type PrismaService } from '@smart-dairy/db';
+import { SecretCipher } from '@smart-dairy/secret-crypto';
+import { generateSecret } from '@smart-dairy/signing';
 import { randomBytes } from 'node:crypto';
+
+// The services under test run with NODE_ENV=test, so they open secrets with the development ring.
+const cipher = SecretCipher.fromKeyRing(DEV_SECRET_ENCRYPTION_KEYS);
 
 export interface SubscriptionFixture {
   url?: string;
   events: string[];
   status?: SubscriptionStatus;
+  rateLimitPerSecond?: number;
 }
 
-/** Inserts a subscription row directly, as the subscription service would. */
+/** Inserts a subscription row directly, as the subscription service would; returns its secret too. */
 export async function createSubscriptionRow(prisma: PrismaService, fixture: SubscriptionFixture) {
-  return prisma.subscription.create({
+  const secret = generateSecret();
+  const row = await prisma.subscription.create({
     data: {
       id: `wh_sub_${randomBytes(12).toString('hex')}`,
       url: fixture.url ?? 'http://127.0.0.1:9/unused',
       events: fixture.events,
       status: fixture.status ?? SubscriptionStatus.active,
-      secretCiphertext: 'test-only',
+      rateLimitPerSecond: fixture.rateLimitPerSecond ?? null,
+      secretCiphertext: cipher.encrypt(secret),
     },
   });
+  return { ...row, secret };
 }
