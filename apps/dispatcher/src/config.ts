@@ -1,9 +1,64 @@
-import { commonEnv, port } from '@smart-dairy/config';
+import { commonEnv, durationMs, port, positiveInt, secretEnv, withSecretKeyRing } from '@smart-dairy/config';
 import { z } from 'zod';
+import { DEFAULT_MAX_ATTEMPTS, parseRetrySchedule, type RetrySchedule } from './delivery/retry-schedule';
 
-export const DispatcherConfigSchema = z.object({
-  ...commonEnv,
-  PORT: port(3003),
-});
+const DAY_MS = 24 * 60 * 60 * 1000;
 
-export type DispatcherConfig = z.infer<typeof DispatcherConfigSchema>;
+export const DispatcherConfigSchema = z
+  .object({
+    ...commonEnv,
+    ...secretEnv,
+    PORT: port(3003),
+    /** Loopback, private and plain-http endpoints: for the local stack and tests only. */
+    ALLOW_PRIVATE_ENDPOINTS: z.enum(['true', 'false']).optional(),
+    DELIVERY_CONNECT_TIMEOUT_MS: durationMs(5_000),
+    DELIVERY_TIMEOUT_MS: durationMs(10_000),
+    RETRY_SCHEDULE: z.string().default('1m,2m,4m,8m,15m,30m,1h'),
+    RETRY_MAX_ATTEMPTS: positiveInt(DEFAULT_MAX_ATTEMPTS),
+    ENDPOINT_CONCURRENCY: positiveInt(10),
+    DISPATCH_GLOBAL_CONCURRENCY: positiveInt(512),
+    /** Deliveries taken from one partition and not yet finished; past it the partition is paused. */
+    PARTITION_MAX_IN_FLIGHT: positiveInt(1_000),
+    BREAKER_ERROR_THRESHOLD_PERCENT: positiveInt(50),
+    BREAKER_VOLUME_THRESHOLD: positiveInt(20),
+    BREAKER_ROLLING_WINDOW_MS: durationMs(10_000),
+    BREAKER_RESET_TIMEOUT_MS: durationMs(30_000),
+    SCHEDULER_INTERVAL_MS: durationMs(1_000),
+    SCHEDULER_BATCH_SIZE: positiveInt(1_000),
+    /** How long a claimed retry is hidden from other schedulers before it counts as lost. */
+    SCHEDULER_CLAIM_TIMEOUT_MS: durationMs(60_000),
+    DISABLED_SUBSCRIPTION_RECHECK_MS: durationMs(5 * 60_000),
+    AUTO_DISABLE_AFTER_MS: durationMs(5 * DAY_MS),
+    DELIVERED_RETENTION_MS: durationMs(7 * DAY_MS),
+    MAINTENANCE_INTERVAL_MS: durationMs(60 * 60_000),
+    RECORD_FLUSH_INTERVAL_MS: durationMs(20),
+    RECORD_BATCH_SIZE: positiveInt(1_000),
+  })
+  .superRefine((config, ctx) => {
+    try {
+      parseRetrySchedule(config.RETRY_SCHEDULE, { maxAttempts: config.RETRY_MAX_ATTEMPTS });
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', path: ['RETRY_SCHEDULE'], message: (error as Error).message });
+    }
+  })
+  .transform(withSecretKeyRing);
+
+export type DispatcherConfig = z.output<typeof DispatcherConfigSchema>;
+
+/** What the dispatcher derives from its configuration once, at boot. */
+export interface DispatcherSettings {
+  config: DispatcherConfig;
+  retrySchedule: RetrySchedule;
+  allowPrivateEndpoints: boolean;
+}
+
+export function dispatcherSettings(config: DispatcherConfig): DispatcherSettings {
+  return {
+    config,
+    retrySchedule: parseRetrySchedule(config.RETRY_SCHEDULE, { maxAttempts: config.RETRY_MAX_ATTEMPTS }),
+    allowPrivateEndpoints:
+      (config.ALLOW_PRIVATE_ENDPOINTS ?? String(config.NODE_ENV !== 'production')) === 'true',
+  };
+}
+
+export const DISPATCHER_SETTINGS = Symbol('DISPATCHER_SETTINGS');

@@ -7,6 +7,8 @@ import {
   type ConsumerConfig,
   type Producer,
 } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { kafkaLogCreator } from './kafka-log';
 import { topicLayout, type PartitionCounts, type TopicName } from './topics';
@@ -61,6 +63,14 @@ export class KafkaClient {
 
   consumer(config: ConsumerConfig): Consumer {
     return this.kafka.consumer({ ...config, groupId: this.groupId(config.groupId) });
+  }
+
+  /** A consumer in a group of its own, for topics every replica must read in full (announcements). */
+  replicaConsumer(name: string, config: Omit<ConsumerConfig, 'groupId'> = {}): Consumer {
+    return this.consumer({
+      ...config,
+      groupId: `${name}-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+    });
   }
 
   async connect(): Promise<void> {

@@ -17,7 +17,8 @@ export function fanOut(
         eventType: event.event,
         subscriptionId,
         priority,
-        occurredAt: event.timestamp,
+        // The form retries rebuild from Postgres, so every attempt carries the same envelope timestamp.
+        occurredAt: new Date(event.timestamp).toISOString(),
         data: event.data,
       });
     }

@@ -4,8 +4,6 @@ import { INTERNAL_TOPICS, KafkaClient } from '@smart-dairy/kafka';
 import { subscriptionChangeCodec } from '@smart-dairy/messages';
 import { LOGGER, type Logger } from '@smart-dairy/service-kit';
 import type { Consumer } from 'kafkajs';
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { INGESTION_CONFIG, type IngestionConfig } from '../config';
 import { SubscriptionIndex, type IndexedSubscription } from './subscription-index';
 
@@ -33,11 +31,8 @@ export class SubscriptionView implements OnModuleDestroy {
   }
 
   async start(): Promise<void> {
-    // Every replica must see every announcement, so each gets a group of its own.
-    const consumer = this.kafka.consumer({
-      groupId: `ingestion-subscriptions-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
-      maxWaitTimeInMs: 100,
-    });
+    // Every replica must see every announcement.
+    const consumer = this.kafka.replicaConsumer('ingestion-subscriptions', { maxWaitTimeInMs: 100 });
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topic: this.kafka.topic(INTERNAL_TOPICS.subscriptionChanges) });

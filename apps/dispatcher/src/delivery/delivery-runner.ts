@@ -1,0 +1,175 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { DeliveryTask } from '@smart-dairy/messages';
+import { buildDeliveryHeaders, buildEnvelope, serializeEnvelope, type EventType } from '@smart-dairy/schemas';
+import { LOGGER, type Logger } from '@smart-dairy/service-kit';
+import { sign } from '@smart-dairy/signing';
+import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
+import { DispatcherMetrics } from '../dispatcher-metrics';
+import { EndpointBreakers } from '../endpoints/endpoint-breakers';
+import type { Endpoint } from '../endpoints/endpoint-directory';
+import { SubscriptionDisabler } from '../endpoints/subscription-disabler';
+import { AttemptRecorder } from '../recording/attempt-recorder';
+import type { AttemptWrite, NextState } from '../recording/attempt-write';
+import { decideNext } from './attempt-decision';
+import { classifyAttempt } from './classify';
+import { WebhookSender, type SendResult } from './webhook-sender';
+
+export interface DeliveryState {
+  attemptCount: number;
+  budgetBase: number;
+}
+
+/**
+ * One delivery, once: sign a fresh envelope, send it through the endpoint's breaker, decide
+ * what comes next, and wait until that is recorded. Resolves when the delivery's offset may go.
+ */
+@Injectable()
+export class DeliveryRunner {
+  constructor(
+    private readonly sender: WebhookSender,
+    private readonly breakers: EndpointBreakers,
+    private readonly recorder: AttemptRecorder,
+    private readonly disabler: SubscriptionDisabler,
+    private readonly metrics: DispatcherMetrics,
+    @Inject(DISPATCHER_SETTINGS) private readonly settings: DispatcherSettings,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async run(task: DeliveryTask, state: DeliveryState, endpoint: Endpoint | null): Promise<void> {
+    const log = this.logger.child({
+      deliveryId: task.deliveryId,
+      eventId: task.eventId,
+      subscriptionId: task.subscriptionId,
+    });
+    if (!endpoint) {
+      return this.park(
+        task,
+        state,
+        { status: 'dead_lettered', reason: 'terminal' },
+        'subscription_deleted',
+        log,
+      );
+    }
+    if (!endpoint.active || endpoint.secret === null) {
+      const why = endpoint.secret === null ? 'secret_unavailable' : 'subscription_disabled';
+      const nextAttemptAt = new Date(Date.now() + this.settings.config.DISABLED_SUBSCRIPTION_RECHECK_MS);
+      return this.park(task, state, { status: 'parked', nextAttemptAt, why }, why, log);
+    }
+    const secret = endpoint.secret;
+    const attempt = state.attemptCount + 1;
+    const startedAt = new Date();
+    const guarded = await this.breakers.send(
+      task.subscriptionId,
+      (r) => r.outcome.kind === 'response' && r.outcome.statusCode >= 200 && r.outcome.statusCode < 300,
+      () => this.send(task, attempt, endpoint.url, secret),
+    );
+    if (guarded.kind === 'refused') {
+      const nextAttemptAt = new Date(Date.now() + guarded.retryInMs);
+      return this.park(
+        task,
+        state,
+        { status: 'parked', nextAttemptAt, why: 'breaker_open' },
+        'breaker_open',
+        log,
+      );
+    }
+    const result = guarded.result;
+    const finishedAt = new Date();
+    const classification = classifyAttempt(result.outcome, finishedAt);
+    const decision = decideNext({
+      classification,
+      attempt,
+      budgetBase: state.budgetBase,
+      schedule: this.settings.retrySchedule,
+      random: Math.random,
+    });
+    const next: NextState =
+      decision.kind === 'delivered'
+        ? { status: 'delivered' }
+        : decision.kind === 'retry'
+          ? { status: 'retrying', nextAttemptAt: new Date(finishedAt.getTime() + decision.delayMs) }
+          : { status: 'dead_lettered', reason: decision.reason };
+    if (classification.disableSubscription) {
+      await this.disabler.disable([task.subscriptionId], `endpoint answered ${classification.errorClass}`);
+    }
+    const statusCode = result.outcome.kind === 'response' ? result.outcome.statusCode : null;
+    this.metrics.attemptDuration.observe({ outcome: next.status }, result.latencyMs / 1000);
+    log.info(
+      {
+        attempt,
+        statusCode,
+        errorClass: classification.errorClass,
+        latencyMs: result.latencyMs,
+        next: next.status,
+      },
+      'delivery attempt',
+    );
+    await this.write(task, {
+      task,
+      attemptCount: attempt,
+      budgetBase: state.budgetBase,
+      attempt: {
+        number: attempt,
+        statusCode,
+        latencyMs: result.latencyMs,
+        errorClass: classification.errorClass,
+        error: result.error ?? (classification.errorClass ? describe(result) : null),
+        responseBody: result.responseBody,
+        startedAt,
+        finishedAt,
+      },
+      next,
+    });
+  }
+
+  private send(task: DeliveryTask, attempt: number, url: string, secret: string): Promise<SendResult> {
+    const body = serializeEnvelope(
+      buildEnvelope({
+        deliveryId: task.deliveryId,
+        event: task.eventType as EventType,
+        timestamp: task.occurredAt,
+        subscriptionId: task.subscriptionId,
+        attempt,
+        data: task.data as never,
+      }),
+    );
+    // A fresh signing time per attempt, so a retry an hour later is not "too old" for the receiver.
+    const timestamp = Math.floor(Date.now() / 1000);
+    const headers = buildDeliveryHeaders({
+      deliveryId: task.deliveryId,
+      eventType: task.eventType as EventType,
+      signature: sign(secret, timestamp, body),
+      timestamp,
+    });
+    return this.sender.send(url, headers, body);
+  }
+
+  private park(
+    task: DeliveryTask,
+    state: DeliveryState,
+    next: NextState,
+    why: string,
+    log: Logger,
+  ): Promise<void> {
+    log.info({ why, next: next.status }, 'delivery not sent');
+    return this.write(task, {
+      task,
+      attemptCount: state.attemptCount,
+      budgetBase: state.budgetBase,
+      attempt: null,
+      next,
+    });
+  }
+
+  private async write(task: DeliveryTask, write: AttemptWrite): Promise<void> {
+    await this.recorder.record(write);
+    const outcome = write.next.status === 'retrying' ? 'retry_scheduled' : write.next.status;
+    this.metrics.deliveries.inc({ outcome, event_type: task.eventType });
+    if (write.next.status === 'retrying') this.metrics.retriesScheduled.inc();
+    if (write.next.status === 'dead_lettered') this.metrics.deadLettered.inc({ reason: write.next.reason });
+  }
+}
+
+function describe(result: SendResult): string {
+  return result.outcome.kind === 'response' ? `HTTP ${result.outcome.statusCode}` : result.outcome.errorClass;
+}

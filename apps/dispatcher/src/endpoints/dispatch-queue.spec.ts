@@ -1,0 +1,110 @@
+import { DispatchQueue, type Priority, type QueuedJob } from './dispatch-queue';
+
+/** A job whose completion the test controls. */
+function controllable(
+  endpointId: string,
+  priority: Priority,
+  log: string[],
+  ratePerSecond: number | null = null,
+) {
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  const job: QueuedJob = {
+    endpointId,
+    priority,
+    ratePerSecond,
+    run: () => {
+      log.push(`${endpointId}:${priority}`);
+      return done;
+    },
+  };
+  return { job, finish };
+}
+
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('DispatchQueue', () => {
+  it('never runs more than the endpoint limit for one endpoint, while others proceed', async () => {
+    const log: string[] = [];
+    const queue = new DispatchQueue({ globalLimit: 100, endpointLimit: 2 });
+    const slow = [1, 2, 3, 4].map(() => controllable('slow', 'high', log));
+    const fast = [1, 2, 3].map(() => controllable('fast', 'high', log));
+    for (const { job } of [...slow, ...fast]) queue.submit(job);
+    expect(log.filter((l) => l.startsWith('slow'))).toHaveLength(2);
+    expect(log.filter((l) => l.startsWith('fast'))).toHaveLength(2);
+    fast[0]!.finish();
+    fast[1]!.finish();
+    await flush();
+    expect(log.filter((l) => l.startsWith('fast'))).toHaveLength(3);
+    expect(log.filter((l) => l.startsWith('slow'))).toHaveLength(2);
+    slow[0]!.finish();
+    await flush();
+    expect(log.filter((l) => l.startsWith('slow'))).toHaveLength(3);
+  });
+
+  it('starts high before medium before low when slots are scarce', async () => {
+    const log: string[] = [];
+    const queue = new DispatchQueue({ globalLimit: 1, endpointLimit: 10 });
+    const blocker = controllable('a', 'low', log);
+    queue.submit(blocker.job);
+    const low = controllable('b', 'low', log);
+    const medium = controllable('c', 'medium', log);
+    const high = controllable('d', 'high', log);
+    queue.submit(low.job);
+    queue.submit(medium.job);
+    queue.submit(high.job);
+    blocker.finish();
+    await flush();
+    high.finish();
+    await flush();
+    medium.finish();
+    await flush();
+    expect(log).toEqual(['a:low', 'd:high', 'c:medium', 'b:low']);
+  });
+
+  it('serves endpoints round-robin within a priority', async () => {
+    const log: string[] = [];
+    const started: (() => void)[] = [];
+    const queue = new DispatchQueue({ globalLimit: 1, endpointLimit: 10 });
+    // 'z' holds the only slot while the others queue up.
+    for (const id of ['z', 'x', 'x', 'x', 'y', 'y']) {
+      queue.submit({
+        endpointId: id,
+        priority: 'medium',
+        ratePerSecond: null,
+        run: () => {
+          log.push(id);
+          return new Promise<void>((resolve) => started.push(resolve));
+        },
+      });
+    }
+    for (let i = 0; i < 6; i++) {
+      started[i]?.();
+      await flush();
+    }
+    expect(log).toEqual(['z', 'x', 'y', 'x', 'y', 'x']);
+  });
+
+  it('spaces requests to an endpoint by its rate limit', async () => {
+    let now = 1_000;
+    const log: string[] = [];
+    jest.useFakeTimers({ now });
+    try {
+      const queue = new DispatchQueue({ globalLimit: 10, endpointLimit: 10, now: () => now });
+      for (let i = 0; i < 3; i++) {
+        const { job, finish } = controllable('limited', 'high', log, 2);
+        queue.submit(job);
+        finish();
+      }
+      expect(log).toHaveLength(1);
+      now += 500;
+      jest.advanceTimersByTime(500);
+      expect(log).toHaveLength(2);
+      now += 500;
+      jest.advanceTimersByTime(500);
+      expect(log).toHaveLength(3);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});

@@ -1,0 +1,79 @@
+import { Inject, Injectable } from '@nestjs/common';
+import CircuitBreaker from 'opossum';
+import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
+import type { SendResult } from '../delivery/webhook-sender';
+import { DispatcherMetrics } from '../dispatcher-metrics';
+
+/** Thrown inside the breaker so that opossum counts a non-success as a failure. */
+class UnsuccessfulAttempt extends Error {
+  constructor(readonly result: SendResult) {
+    super('unsuccessful attempt');
+  }
+}
+
+export type GuardedSend =
+  | { kind: 'sent'; result: SendResult }
+  /** The breaker refused to send; retry after `retryInMs` without spending the budget. */
+  | { kind: 'refused'; retryInMs: number };
+
+const HALF_OPEN_RETRY_MS = 1_000;
+
+/**
+ * One opossum circuit breaker per subscription endpoint: it opens on a high failure rate over a
+ * minimum volume, fails fast while open, and lets one probe through after the reset timeout.
+ */
+@Injectable()
+export class EndpointBreakers {
+  private readonly breakers = new Map<string, CircuitBreaker<[() => Promise<SendResult>], SendResult>>();
+
+  constructor(
+    @Inject(DISPATCHER_SETTINGS) private readonly settings: DispatcherSettings,
+    private readonly metrics: DispatcherMetrics,
+  ) {}
+
+  async send(
+    subscriptionId: string,
+    isSuccess: (result: SendResult) => boolean,
+    send: () => Promise<SendResult>,
+  ): Promise<GuardedSend> {
+    const breaker = this.breaker(subscriptionId);
+    try {
+      const result = await breaker.fire(async () => {
+        const result = await send();
+        if (!isSuccess(result)) throw new UnsuccessfulAttempt(result);
+        return result;
+      });
+      return { kind: 'sent', result };
+    } catch (error) {
+      if (error instanceof UnsuccessfulAttempt) return { kind: 'sent', result: error.result };
+      if ((error as { code?: string }).code === 'EOPENBREAKER') {
+        return {
+          kind: 'refused',
+          retryInMs: breaker.halfOpen ? HALF_OPEN_RETRY_MS : this.settings.config.BREAKER_RESET_TIMEOUT_MS,
+        };
+      }
+      throw error;
+    }
+  }
+
+  private breaker(subscriptionId: string) {
+    let breaker = this.breakers.get(subscriptionId);
+    if (!breaker) {
+      const { config } = this.settings;
+      breaker = new CircuitBreaker((send: () => Promise<SendResult>) => send(), {
+        timeout: false,
+        errorThresholdPercentage: config.BREAKER_ERROR_THRESHOLD_PERCENT,
+        volumeThreshold: config.BREAKER_VOLUME_THRESHOLD,
+        rollingCountTimeout: config.BREAKER_ROLLING_WINDOW_MS,
+        resetTimeout: config.BREAKER_RESET_TIMEOUT_MS,
+      });
+      const state = (value: number) => () =>
+        this.metrics.breakerState.set({ subscription_id: subscriptionId }, value);
+      breaker.on('close', state(0));
+      breaker.on('halfOpen', state(1));
+      breaker.on('open', state(2));
+      this.breakers.set(subscriptionId, breaker);
+    }
+    return breaker;
+  }
+}

@@ -1,0 +1,226 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { DeliveryStatus, PrismaService } from '@smart-dairy/db';
+import { INTERNAL_TOPICS, KafkaClient } from '@smart-dairy/kafka';
+import { deliveryTaskCodec, type DeliveryTask } from '@smart-dairy/messages';
+import { LOGGER, type Logger } from '@smart-dairy/service-kit';
+import type { Consumer, EachBatchPayload } from 'kafkajs';
+import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
+import { DeliveryRunner, type DeliveryState } from '../delivery/delivery-runner';
+import { DispatcherMetrics } from '../dispatcher-metrics';
+import { DispatchQueue } from '../endpoints/dispatch-queue';
+import { EndpointDirectory } from '../endpoints/endpoint-directory';
+import { AttemptRecorder } from '../recording/attempt-recorder';
+import { PartitionOffsets } from './partition-offsets';
+
+const COMMIT_INTERVAL_MS = 500;
+const DELIVERY_TOPICS = [
+  INTERNAL_TOPICS.deliveriesHigh,
+  INTERNAL_TOPICS.deliveriesMedium,
+  INTERNAL_TOPICS.deliveriesLow,
+];
+
+/**
+ * Takes delivery tasks in batches and hands them to the dispatch queue without waiting for
+ * them: deliveries of one partition complete out of order, and only offsets below which every
+ * delivery is recorded get committed. A partition whose in-flight budget is full is paused
+ * instead of buffered, so memory stays bounded under any backlog.
+ */
+@Injectable()
+export class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+  private consumer: Consumer | undefined;
+  private readonly partitions = new Map<string, PartitionOffsets>();
+  private readonly paused = new Set<string>();
+  private readonly inFlight = new Set<string>();
+  private readonly queue: DispatchQueue;
+  private commitTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly kafka: KafkaClient,
+    private readonly prisma: PrismaService,
+    private readonly endpoints: EndpointDirectory,
+    private readonly runner: DeliveryRunner,
+    private readonly recorder: AttemptRecorder,
+    private readonly metrics: DispatcherMetrics,
+    @Inject(DISPATCHER_SETTINGS) private readonly settings: DispatcherSettings,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.queue = new DispatchQueue({
+      globalLimit: settings.config.DISPATCH_GLOBAL_CONCURRENCY,
+      endpointLimit: settings.config.ENDPOINT_CONCURRENCY,
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.endpoints.start();
+    const consumer = this.kafka.consumer({ groupId: 'dispatcher', maxWaitTimeInMs: 50 });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      // Partitions handed to another replica: forget their offsets (that replica starts from the last commit).
+      const assigned = new Set(
+        Object.entries(payload.memberAssignment).flatMap(([topic, ps]) => ps.map((p) => `${topic}:${p}`)),
+      );
+      for (const key of this.partitions.keys()) if (!assigned.has(key)) this.partitions.delete(key);
+      for (const key of this.paused) if (!assigned.has(key)) this.paused.delete(key);
+    });
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: DELIVERY_TOPICS.map((t) => this.kafka.topic(t)),
+      fromBeginning: true,
+    });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.settings.config.KAFKA_DELIVERY_PARTITIONS * DELIVERY_TOPICS.length,
+      eachBatch: (payload) => this.take(payload),
+    });
+    this.commitTimer = setInterval(() => void this.commit(), COMMIT_INTERVAL_MS);
+  }
+
+  /** Stops intake, lets in-flight deliveries finish and be recorded, then commits what they freed. */
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.commitTimer);
+    await this.consumer?.stop();
+    const deadline = Date.now() + this.settings.config.SHUTDOWN_TIMEOUT_MS;
+    while (this.inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await this.recorder.drain();
+    await this.commit();
+    if (this.inFlight.size > 0) {
+      this.logger.warn(
+        { unfinished: this.inFlight.size },
+        'shutdown deadline passed; unfinished deliveries will be redelivered',
+      );
+    }
+    await this.consumer?.disconnect();
+  }
+
+  private async take({
+    batch,
+    resolveOffset,
+    heartbeat,
+    pause,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
+    const key = `${batch.topic}:${batch.partition}`;
+    const offsets = this.partitions.get(key) ?? new PartitionOffsets();
+    this.partitions.set(key, offsets);
+    const budget = this.settings.config.PARTITION_MAX_IN_FLIGHT;
+
+    const room = Math.max(0, budget - offsets.inFlight);
+    const messages = batch.messages.slice(0, room);
+    if (messages.length < batch.messages.length) {
+      // Not resolved, so these are fetched again once the partition resumes.
+      this.paused.add(key);
+      pause();
+    }
+    const tasks: { offset: string; task: DeliveryTask }[] = [];
+    for (const message of messages) {
+      offsets.track(message.offset);
+      resolveOffset(message.offset);
+      const decoded = deliveryTaskCodec.decode(message.value);
+      if (decoded.ok) tasks.push({ offset: message.offset, task: decoded.value });
+      else {
+        this.logger.error(
+          { topic: batch.topic, partition: batch.partition, offset: message.offset, error: decoded.error },
+          'unreadable delivery task skipped',
+        );
+        offsets.complete(message.offset);
+      }
+    }
+    if (!isRunning() || isStale()) return;
+    await this.dispatch(key, offsets, tasks);
+    this.metrics.lag.set({ topic: batch.topic, partition: batch.partition }, Number(batch.offsetLag()));
+    await heartbeat();
+  }
+
+  private async dispatch(
+    key: string,
+    offsets: PartitionOffsets,
+    tasks: { offset: string; task: DeliveryTask }[],
+  ): Promise<void> {
+    if (tasks.length === 0) return;
+    const ids = tasks.map((t) => t.task.deliveryId);
+    const [rows, endpoints] = await Promise.all([
+      this.prisma.delivery.findMany({
+        where: { id: { in: ids } },
+        select: { id: true, status: true, attemptCount: true, retryBudgetBase: true },
+      }),
+      this.endpoints.lookup(tasks.map((t) => t.task.subscriptionId)),
+    ]);
+    const states = new Map(rows.map((r) => [r.id, r]));
+    for (const { offset, task } of tasks) {
+      const row = states.get(task.deliveryId);
+      const state = row && this.acceptable(task, row);
+      if (!state || this.inFlight.has(task.deliveryId)) {
+        offsets.complete(offset);
+        continue;
+      }
+      this.inFlight.add(task.deliveryId);
+      this.queue.submit({
+        endpointId: task.subscriptionId,
+        priority: task.priority,
+        ratePerSecond: endpoints.get(task.subscriptionId)?.ratePerSecond ?? null,
+        run: () =>
+          this.runner
+            .run(task, state, endpoints.get(task.subscriptionId) ?? null)
+            .catch((error: unknown) => {
+              // Not recorded, so not committed: the task is read again after a restart or rebalance.
+              this.logger.error({ err: error, deliveryId: task.deliveryId }, 'delivery failed unexpectedly');
+            })
+            .finally(() => {
+              this.inFlight.delete(task.deliveryId);
+              offsets.complete(offset);
+              this.resumeIfRoom(key, offsets);
+            }),
+      });
+    }
+    const size = this.queue.size;
+    this.metrics.inFlight.set(size.running);
+    this.metrics.queued.set(size.queued);
+  }
+
+  /** A task is sent if its delivery still waits, or if it is an explicit replay. */
+  private acceptable(
+    task: DeliveryTask,
+    row: { status: DeliveryStatus; attemptCount: number; retryBudgetBase: number },
+  ): DeliveryState | undefined {
+    if (task.replay) return { attemptCount: row.attemptCount, budgetBase: row.attemptCount };
+    if (row.status === DeliveryStatus.pending || row.status === DeliveryStatus.retrying) {
+      return { attemptCount: row.attemptCount, budgetBase: row.retryBudgetBase };
+    }
+    return undefined;
+  }
+
+  private resumeIfRoom(key: string, offsets: PartitionOffsets): void {
+    if (!this.paused.has(key) || offsets.inFlight > this.settings.config.PARTITION_MAX_IN_FLIGHT / 2) return;
+    this.paused.delete(key);
+    const separator = key.lastIndexOf(':');
+    this.consumer?.resume([
+      { topic: key.slice(0, separator), partitions: [Number(key.slice(separator + 1))] },
+    ]);
+  }
+
+  private async commit(): Promise<void> {
+    const topicPartitions = [];
+    const taken: PartitionOffsets[] = [];
+    for (const [key, offsets] of this.partitions) {
+      const offset = offsets.takeCommittable();
+      if (offset === undefined) continue;
+      taken.push(offsets);
+      const separator = key.lastIndexOf(':');
+      topicPartitions.push({
+        topic: key.slice(0, separator),
+        partition: Number(key.slice(separator + 1)),
+        offset,
+      });
+    }
+    if (topicPartitions.length === 0 || !this.consumer) return;
+    try {
+      await this.consumer.commitOffsets(topicPartitions);
+    } catch (error) {
+      for (const offsets of taken) offsets.commitFailed();
+      // Lost partitions or a broker outage: retried next tick; at worst work is redelivered.
+      this.logger.warn({ err: error }, 'offset commit failed');
+    }
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Offsets of one partition whose messages complete out of order. Only the offset below which
+ * every message is finished may be committed, so a crash never skips unfinished work.
+ */
+export class PartitionOffsets {
+  private readonly pending = new Set<bigint>();
+  private highestSeen: bigint | undefined;
+  private lastCommitted: string | undefined;
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  track(offset: string): void {
+    const value = BigInt(offset);
+    this.pending.add(value);
+    if (this.highestSeen === undefined || value > this.highestSeen) this.highestSeen = value;
+  }
+
+  complete(offset: string): void {
+    this.pending.delete(BigInt(offset));
+  }
+
+  /** After a failed commit: report the same offset again next time. */
+  commitFailed(): void {
+    this.lastCommitted = undefined;
+  }
+
+  /** The next offset to commit (Kafka's "next message to read"), or undefined if nothing changed. */
+  takeCommittable(): string | undefined {
+    if (this.highestSeen === undefined) return undefined;
+    let lowestPending: bigint | undefined;
+    for (const offset of this.pending)
+      if (lowestPending === undefined || offset < lowestPending) lowestPending = offset;
+    const next = (lowestPending ?? this.highestSeen + 1n).toString();
+    if (next === this.lastCommitted) return undefined;
+    this.lastCommitted = next;
+    return next;
+  }
+}

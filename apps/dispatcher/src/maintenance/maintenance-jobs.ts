@@ -1,0 +1,69 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { PrismaService, SubscriptionStatus } from '@smart-dairy/db';
+import { LOGGER, type Logger } from '@smart-dairy/service-kit';
+import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
+import { SubscriptionDisabler } from '../endpoints/subscription-disabler';
+
+const PURGE_BATCH = 1_000;
+
+/**
+ * Periodic housekeeping: disable subscriptions whose every delivery has failed for the
+ * configured period (Svix's rule), and purge delivered deliveries (their attempts cascade)
+ * past the retention period, in small batches so the table is never locked for long.
+ */
+@Injectable()
+export class MaintenanceJobs implements OnApplicationBootstrap, OnModuleDestroy {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly disabler: SubscriptionDisabler,
+    @Inject(DISPATCHER_SETTINGS) private readonly settings: DispatcherSettings,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = Promise.all([this.disableDeadEndpoints(), this.purgeDelivered()])
+        .catch((error: unknown) => this.logger.error({ err: error }, 'maintenance pass failed'))
+        .finally(() => (this.running = undefined));
+    }, this.settings.config.MAINTENANCE_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  async disableDeadEndpoints(now = new Date()): Promise<string[]> {
+    const cutoff = new Date(now.getTime() - this.settings.config.AUTO_DISABLE_AFTER_MS);
+    const failing = await this.prisma.subscription.findMany({
+      where: { status: SubscriptionStatus.active, deletedAt: null, failingSince: { lte: cutoff } },
+      select: { id: true },
+    });
+    const days = Math.round(this.settings.config.AUTO_DISABLE_AFTER_MS / 86_400_000);
+    return this.disabler.disable(
+      failing.map((s) => s.id),
+      `every delivery failed for ${days} day(s)`,
+    );
+  }
+
+  async purgeDelivered(now = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - this.settings.config.DELIVERED_RETENTION_MS);
+    let purged = 0;
+    for (;;) {
+      const count = await this.prisma.$executeRaw`
+        DELETE FROM "deliveries" WHERE "id" IN (
+          SELECT "id" FROM "deliveries"
+          WHERE "status" = 'delivered' AND "delivered_at" < ${cutoff.toISOString()}::timestamptz AT TIME ZONE 'UTC'
+          LIMIT ${PURGE_BATCH})`;
+      purged += count;
+      if (count < PURGE_BATCH) break;
+    }
+    if (purged > 0) this.logger.info({ purged }, 'purged delivered deliveries past retention');
+    return purged;
+  }
+}

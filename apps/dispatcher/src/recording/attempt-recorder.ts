@@ -1,0 +1,256 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Prisma, PrismaService } from '@smart-dairy/db';
+import { INTERNAL_TOPICS, KafkaClient } from '@smart-dairy/kafka';
+import {
+  deadLetterCodec,
+  deliveryOutcomeCodec,
+  type AttemptRecord,
+  type DeliveryOutcome,
+} from '@smart-dairy/messages';
+import { LOGGER, type Logger } from '@smart-dairy/service-kit';
+import type { Message } from 'kafkajs';
+import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
+import type { AttemptWrite } from './attempt-write';
+
+interface Pending {
+  write: AttemptWrite;
+  resolve: () => void;
+}
+
+const RETRY_FLUSH_AFTER_MS = 1_000;
+
+/**
+ * Makes attempts durable in batches: attempt rows, delivery states, the subscription's failure
+ * streak, then dead letters and outcomes on Kafka. `record` resolves only when all of that is
+ * done, so the caller may then let the Kafka offset go. A failed flush is retried with the same
+ * batch (nothing is dropped); meanwhile the in-flight budget stops new intake.
+ */
+@Injectable()
+export class AttemptRecorder implements OnApplicationShutdown {
+  private queue: Pending[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly kafka: KafkaClient,
+    @Inject(DISPATCHER_SETTINGS) private readonly settings: DispatcherSettings,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  get backlog(): number {
+    return this.queue.length;
+  }
+
+  record(write: AttemptWrite): Promise<void> {
+    return new Promise((resolve) => {
+      this.queue.push({ write, resolve });
+      if (this.queue.length >= this.settings.config.RECORD_BATCH_SIZE) this.schedule(0);
+      else this.schedule(this.settings.config.RECORD_FLUSH_INTERVAL_MS);
+    });
+  }
+
+  async drain(): Promise<void> {
+    while (this.queue.length > 0 || this.flushing) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      await (this.flushing ?? this.flushNow());
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearTimeout(this.timer);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.flushing) return;
+    if (this.timer && delayMs > 0) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flushNow();
+    }, delayMs);
+  }
+
+  private flushNow(): Promise<void> {
+    const batch = this.queue.splice(0, this.settings.config.RECORD_BATCH_SIZE);
+    if (batch.length === 0) return Promise.resolve();
+    this.flushing = this.persist(batch.map((p) => p.write))
+      .then(() => {
+        for (const p of batch) p.resolve();
+      })
+      .catch(async (error: unknown) => {
+        this.logger.error(
+          { err: error, writes: batch.length },
+          'recording attempts failed; retrying the batch',
+        );
+        this.queue.unshift(...batch);
+        await new Promise((r) => setTimeout(r, RETRY_FLUSH_AFTER_MS));
+      })
+      .finally(() => {
+        this.flushing = undefined;
+        if (this.queue.length > 0) this.schedule(0);
+      });
+    return this.flushing;
+  }
+
+  private async persist(writes: AttemptWrite[]): Promise<void> {
+    const attempts = writes.flatMap((w) =>
+      w.attempt
+        ? [
+            {
+              deliveryId: w.task.deliveryId,
+              attempt: w.attempt.number,
+              statusCode: w.attempt.statusCode,
+              latencyMs: w.attempt.latencyMs,
+              errorClass: w.attempt.errorClass,
+              error: w.attempt.error,
+              responseBody: w.attempt.responseBody,
+              startedAt: w.attempt.startedAt,
+              finishedAt: w.attempt.finishedAt,
+            },
+          ]
+        : [],
+    );
+    await this.prisma.$transaction([
+      ...(attempts.length
+        ? [this.prisma.deliveryAttempt.createMany({ data: attempts, skipDuplicates: true })]
+        : []),
+      this.updateDeliveries(writes),
+      ...this.updateFailureStreaks(writes),
+    ]);
+    await this.publish(writes);
+  }
+
+  private updateDeliveries(writes: AttemptWrite[]) {
+    const rows = writes.map((w) => {
+      const status = w.next.status === 'parked' ? 'retrying' : w.next.status;
+      const nextAttemptAt = 'nextAttemptAt' in w.next ? w.next.nextAttemptAt.toISOString() : null;
+      const lastError = w.next.status === 'parked' ? w.next.why : (w.attempt?.errorClass ?? null);
+      const deliveredAt =
+        w.next.status === 'delivered' ? (w.attempt?.finishedAt ?? new Date()).toISOString() : null;
+      return Prisma.sql`(${w.task.deliveryId}, ${status}::"DeliveryStatus", ${w.attemptCount}::int,
+        ${w.budgetBase}::int, ${nextAttemptAt}::timestamptz, ${lastError}::text,
+        ${w.attempt?.statusCode ?? null}::int, ${deliveredAt}::timestamptz)`;
+    });
+    // One statement for the batch; an older write never overtakes a newer one for the same delivery.
+    return this.prisma.$executeRaw`
+      UPDATE "deliveries" AS d SET
+        "status" = v.status,
+        "attempt_count" = v.attempt_count,
+        "retry_budget_base" = v.budget_base,
+        "next_attempt_at" = v.next_attempt_at AT TIME ZONE 'UTC',
+        "last_error" = COALESCE(v.last_error, d."last_error"),
+        "last_status_code" = COALESCE(v.last_status_code, d."last_status_code"),
+        "delivered_at" = COALESCE(v.delivered_at AT TIME ZONE 'UTC', d."delivered_at"),
+        "updated_at" = now() AT TIME ZONE 'UTC'
+      FROM (VALUES ${Prisma.join(rows)})
+        AS v(id, status, attempt_count, budget_base, next_attempt_at, last_error, last_status_code, delivered_at)
+      WHERE d."id" = v.id AND d."attempt_count" <= v.attempt_count`;
+  }
+
+  /** A success ends a subscription's failure streak; a failure starts one if none is running. */
+  private updateFailureStreaks(writes: AttemptWrite[]) {
+    const succeeded = new Set<string>();
+    const failed = new Set<string>();
+    for (const w of writes) {
+      if (!w.attempt) continue;
+      (w.next.status === 'delivered' ? succeeded : failed).add(w.task.subscriptionId);
+    }
+    for (const id of succeeded) failed.delete(id);
+    const statements = [];
+    if (succeeded.size) {
+      statements.push(
+        this.prisma.subscription.updateMany({
+          where: { id: { in: [...succeeded] }, failingSince: { not: null } },
+          data: { failingSince: null },
+        }),
+      );
+    }
+    if (failed.size) {
+      statements.push(
+        this.prisma.subscription.updateMany({
+          where: { id: { in: [...failed] }, failingSince: null },
+          data: { failingSince: new Date() },
+        }),
+      );
+    }
+    return statements;
+  }
+
+  private async publish(writes: AttemptWrite[]): Promise<void> {
+    const now = new Date().toISOString();
+    const outcomes: Message[] = writes.map((w) => {
+      const outcome: DeliveryOutcome = {
+        deliveryId: w.task.deliveryId,
+        subscriptionId: w.task.subscriptionId,
+        eventId: w.task.eventId,
+        eventType: w.task.eventType,
+        attempt: w.attempt?.number ?? w.attemptCount,
+        outcome: w.next.status === 'retrying' ? 'retry_scheduled' : w.next.status,
+        statusCode: w.attempt?.statusCode ?? null,
+        errorClass: w.attempt?.errorClass ?? null,
+        latencyMs: w.attempt?.latencyMs ?? null,
+        nextAttemptAt: 'nextAttemptAt' in w.next ? w.next.nextAttemptAt.toISOString() : null,
+        at: now,
+      };
+      return { key: w.task.subscriptionId, value: deliveryOutcomeCodec.encode(outcome) };
+    });
+    const deadLetters = await this.deadLetters(writes, now);
+    await this.kafka.producer.sendBatch({
+      topicMessages: [
+        { topic: this.kafka.topic(INTERNAL_TOPICS.outcomes), messages: outcomes },
+        ...(deadLetters.length
+          ? [{ topic: this.kafka.topic(INTERNAL_TOPICS.deadLetter), messages: deadLetters }]
+          : []),
+      ],
+    });
+  }
+
+  private async deadLetters(writes: AttemptWrite[], movedAt: string): Promise<Message[]> {
+    const dead = writes.filter((w) => w.next.status === 'dead_lettered');
+    if (dead.length === 0) return [];
+    const rows = await this.prisma.deliveryAttempt.findMany({
+      where: { deliveryId: { in: dead.map((w) => w.task.deliveryId) } },
+      orderBy: { attempt: 'asc' },
+    });
+    const history = new Map<string, AttemptRecord[]>();
+    for (const row of rows) {
+      const list = history.get(row.deliveryId) ?? [];
+      list.push({
+        attempt: row.attempt,
+        statusCode: row.statusCode,
+        errorClass: row.errorClass,
+        error: row.error,
+        latencyMs: row.latencyMs,
+        responseBody: row.responseBody,
+        startedAt: row.startedAt.toISOString(),
+        finishedAt: row.finishedAt.toISOString(),
+      });
+      history.set(row.deliveryId, list);
+    }
+    return dead.map((w) => {
+      const why = w.next.status === 'dead_lettered' ? w.next.why : undefined;
+      const reason = w.next.status === 'dead_lettered' ? w.next.reason : 'terminal';
+      const errorClass = w.attempt?.errorClass ?? why ?? 'unknown';
+      return {
+        key: w.task.subscriptionId,
+        value: deadLetterCodec.encode({
+          deliveryId: w.task.deliveryId,
+          subscriptionId: w.task.subscriptionId,
+          eventId: w.task.eventId,
+          eventType: w.task.eventType,
+          priority: w.task.priority,
+          occurredAt: w.task.occurredAt,
+          data: w.task.data,
+          reason,
+          errorClass,
+          finalError:
+            w.attempt?.error ?? (w.attempt?.statusCode ? `HTTP ${w.attempt.statusCode}` : errorClass),
+          history: history.get(w.task.deliveryId) ?? [],
+          movedAt,
+        }),
+      };
+    });
+  }
+}

@@ -1,0 +1,29 @@
+import type { DeliveryTask } from '@smart-dairy/messages';
+
+/** Where a delivery stands after an attempt (or after being parked without one). */
+export type NextState =
+  | { status: 'delivered' }
+  | { status: 'retrying'; nextAttemptAt: Date }
+  /** `why` explains a dead letter without an attempt, e.g. a deleted subscription. */
+  | { status: 'dead_lettered'; reason: 'terminal' | 'exhausted'; why?: string }
+  /** Not sent at all (breaker open, subscription disabled): waits without spending its budget. */
+  | { status: 'parked'; nextAttemptAt: Date; why: string };
+
+/** One finished attempt, or one parking, to be made durable in a batch. */
+export interface AttemptWrite {
+  task: DeliveryTask;
+  /** The delivery's attempt count after this write. */
+  attemptCount: number;
+  budgetBase: number;
+  attempt: {
+    number: number;
+    statusCode: number | null;
+    latencyMs: number;
+    errorClass: string | null;
+    error: string | null;
+    responseBody: string | null;
+    startedAt: Date;
+    finishedAt: Date;
+  } | null;
+  next: NextState;
+}

@@ -1,0 +1,119 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { PrismaService } from '@smart-dairy/db';
+import { INTERNAL_TOPICS, KafkaClient } from '@smart-dairy/kafka';
+import { deliveryTaskCodec } from '@smart-dairy/messages';
+import { LOGGER, type Logger } from '@smart-dairy/service-kit';
+import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
+
+interface DueRow {
+  id: string;
+  event_id: string;
+  subscription_id: string;
+  event_type: string;
+  priority: 'high' | 'medium' | 'low';
+}
+
+const DELIVERY_TOPIC = {
+  high: INTERNAL_TOPICS.deliveriesHigh,
+  medium: INTERNAL_TOPICS.deliveriesMedium,
+  low: INTERNAL_TOPICS.deliveriesLow,
+} as const;
+
+/**
+ * Durable retries: a waiting retry is a row in `retrying` with its due time, so it survives any
+ * restart and holds no consumer or partition. Every replica polls; `FOR UPDATE SKIP LOCKED`
+ * gives each due row to one of them, which pushes its due time forward by the claim timeout
+ * (so a scheduler dying mid-way only delays it) and sends it back through the delivery topic,
+ * keyed by subscription, to whichever replica owns that endpoint.
+ */
+@Injectable()
+export class RetryScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly kafka: KafkaClient,
+    @Inject(DISPATCHER_SETTINGS) private readonly settings: DispatcherSettings,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.releaseDue()
+        .catch((error: unknown) => this.logger.error({ err: error }, 'retry scheduler pass failed'))
+        .finally(() => (this.running = undefined));
+    }, this.settings.config.SCHEDULER_INTERVAL_MS);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Claims every due retry (in batches) and re-enqueues it; returns how many. */
+  async releaseDue(): Promise<number> {
+    let released = 0;
+    for (;;) {
+      const due = await this.claim();
+      if (due.length === 0) return released;
+      await this.enqueue(due);
+      released += due.length;
+      if (due.length < this.settings.config.SCHEDULER_BATCH_SIZE) return released;
+    }
+  }
+
+  private claim(): Promise<DueRow[]> {
+    const { SCHEDULER_BATCH_SIZE, SCHEDULER_CLAIM_TIMEOUT_MS } = this.settings.config;
+    return this.prisma.$queryRaw<DueRow[]>`
+      UPDATE "deliveries" AS d
+      SET "next_attempt_at" = (now() AT TIME ZONE 'UTC') + make_interval(secs => ${SCHEDULER_CLAIM_TIMEOUT_MS / 1000})
+      FROM (
+        SELECT "id" FROM "deliveries"
+        WHERE "status" = 'retrying' AND "next_attempt_at" <= (now() AT TIME ZONE 'UTC')
+        ORDER BY "next_attempt_at"
+        LIMIT ${SCHEDULER_BATCH_SIZE}
+        FOR UPDATE SKIP LOCKED
+      ) AS due
+      WHERE d."id" = due."id"
+      RETURNING d."id", d."event_id", d."subscription_id", d."event_type", d."priority"::text AS "priority"`;
+  }
+
+  private async enqueue(due: DueRow[]): Promise<void> {
+    const events = await this.prisma.event.findMany({
+      where: { id: { in: [...new Set(due.map((d) => d.event_id))] } },
+      select: { id: true, occurredAt: true, data: true },
+    });
+    const byId = new Map(events.map((e) => [e.id, e]));
+    const byTopic = new Map<string, { key: string; value: Buffer }[]>();
+    for (const row of due) {
+      const event = byId.get(row.event_id);
+      if (!event) {
+        this.logger.error(
+          { deliveryId: row.id, eventId: row.event_id },
+          'retry without its event; left for review',
+        );
+        continue;
+      }
+      const topic = this.kafka.topic(DELIVERY_TOPIC[row.priority]);
+      const list = byTopic.get(topic) ?? [];
+      list.push({
+        key: row.subscription_id,
+        value: deliveryTaskCodec.encode({
+          deliveryId: row.id,
+          eventId: row.event_id,
+          eventType: row.event_type,
+          subscriptionId: row.subscription_id,
+          priority: row.priority,
+          occurredAt: event.occurredAt.toISOString(),
+          data: event.data as Record<string, unknown>,
+        }),
+      });
+      byTopic.set(topic, list);
+    }
+    await this.kafka.producer.sendBatch({
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+  }
+}
