@@ -274,6 +274,14 @@ describe('WebhookValidator.validate', () => {
       });
     });
 
+    it('lets a quick retry through even when it is signed within the same second', async () => {
+      const validator = validatorWith();
+      const retry = JSON.stringify({ ...envelope, attempt: 2 });
+      await validator.validate(headersFor(), body);
+      await expect(validator.validate(headersFor(retry, NOW), retry)).resolves.toMatchObject({ valid: true });
+      await expect(validator.validate(headersFor(retry, NOW), retry)).resolves.toMatchObject({ reason: 'replayed' });
+    });
+
     it.each([
       ['a bad signature', { ...headersFor(), 'x-webhook-signature': sign('whsec_forged', NOW, body) }, body],
       ['a mismatching id header', { ...headersFor(), 'x-webhook-id': 'wh_other' }, body],
@@ -295,7 +303,7 @@ describe('WebhookValidator.validate', () => {
         },
       };
       await validatorWith({ seenIds: store }).validate(headersFor(body, NOW - 100), body);
-      expect(calls).toEqual([[`${envelope.id}@${NOW - 100}`, 201]]);
+      expect(calls).toEqual([[`${envelope.id}@${NOW - 100}#${envelope.attempt}`, 201]]);
     });
 
     it('reports a replay when an asynchronous store says so', async () => {

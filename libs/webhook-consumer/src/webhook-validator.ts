@@ -129,12 +129,13 @@ export class WebhookValidator {
       return failure('signature_mismatch', `${names.eventType} does not match the event of the signed body`);
     }
 
-    // Keyed on id and timestamp: retries reuse the id but are signed afresh, and must get through. The entry
-    // lives exactly until the timestamp leaves the tolerance window, after which the age check refuses it.
-    const replayKey = `${envelope.id}@${timestamp}`;
+    // Keyed on id, timestamp and attempt: retries reuse the id and may be signed within the same second, but
+    // each carries its own attempt number. The entry lives exactly until the timestamp leaves the tolerance
+    // window, after which the age check refuses a replay anyway.
+    const replayKey = `${envelope.id}@${timestamp}#${envelope.attempt}`;
     const ttlSeconds = timestamp + this.toleranceSeconds - nowSeconds + 1;
     if (!(await this.seenIds.addIfAbsent(replayKey, ttlSeconds))) {
-      return failure('replayed', `delivery ${envelope.id} signed at ${timestamp} was already accepted`);
+      return failure('replayed', `attempt ${envelope.attempt} of delivery ${envelope.id} was already accepted`);
     }
 
     return { valid: true, deliveryId: envelope.id, eventType: envelope.event, timestamp, envelope };

@@ -1,0 +1,75 @@
+import { DeliveryStatus, type PrismaService } from '@smart-dairy/db';
+import { INTERNAL_TOPICS, type KafkaClient } from '@smart-dairy/kafka';
+import { deliveryTaskCodec, type DeliveryTask } from '@smart-dairy/messages';
+import { EVENT_CATALOG, deliveryIdFor, type EventType } from '@smart-dairy/schemas';
+import { randomUUID } from 'node:crypto';
+
+export interface EnqueueOptions {
+  subscriptionId: string;
+  count: number;
+  eventType?: EventType;
+  priority?: DeliveryTask['priority'];
+}
+
+/**
+ * Stands in for ingestion in dispatcher tests: stores events and pending deliveries the way
+ * ingestion does and puts one task per delivery on the delivery topic.
+ */
+export async function enqueueDeliveries(
+  prisma: PrismaService,
+  kafka: KafkaClient,
+  { subscriptionId, count, eventType = 'order.created', priority = 'high' }: EnqueueOptions,
+): Promise<DeliveryTask[]> {
+  const run = randomUUID().slice(0, 8);
+  const occurredAt = new Date().toISOString();
+  const data = EVENT_CATALOG[eventType].sample as Record<string, unknown>;
+  const tasks: DeliveryTask[] = Array.from({ length: count }, (_, i) => {
+    const eventId = `evt-test-${run}-${i}`;
+    return {
+      deliveryId: deliveryIdFor(eventId, subscriptionId),
+      eventId,
+      eventType,
+      subscriptionId,
+      priority,
+      occurredAt,
+      data,
+    };
+  });
+  await prisma.event.createMany({
+    data: tasks.map((t, i) => ({
+      id: t.eventId,
+      type: eventType,
+      occurredAt: new Date(occurredAt),
+      data: data as object,
+      sourceTopic: 'test',
+      sourcePartition: 0,
+      sourceOffset: String(i),
+    })),
+  });
+  await prisma.delivery.createMany({
+    data: tasks.map((t) => ({
+      id: t.deliveryId,
+      eventId: t.eventId,
+      subscriptionId,
+      eventType,
+      priority,
+      status: DeliveryStatus.pending,
+    })),
+  });
+  const topic = kafka.topic(
+    priority === 'high'
+      ? INTERNAL_TOPICS.deliveriesHigh
+      : priority === 'medium'
+        ? INTERNAL_TOPICS.deliveriesMedium
+        : INTERNAL_TOPICS.deliveriesLow,
+  );
+  for (let i = 0; i < tasks.length; i += 1_000) {
+    await kafka.producer.send({
+      topic,
+      messages: tasks
+        .slice(i, i + 1_000)
+        .map((t) => ({ key: subscriptionId, value: deliveryTaskCodec.encode(t) })),
+    });
+  }
+  return tasks;
+}
