@@ -214,6 +214,7 @@ describe('schema vs migrations', () => {
       subscriptionId: 'wh_sub_gone',
       eventId: 'evt_gone',
       eventType: 'order.cancelled',
+      priority: Priority.high,
       payload: { id: 'evt_gone', type: 'order.cancelled', data: { reason: 'dup' } },
       history: [
         { attempt: 1, statusCode: 500, latencyMs: 10, error: null },
@@ -226,6 +227,7 @@ describe('schema vs migrations', () => {
       replayCount: 3,
       lastReplayedAt: at('2026-11-29T00:30:00.000Z'),
       resolvedAt: at('2026-11-29T00:45:00.000Z'),
+      archivedAt: at('2026-11-29T01:00:00.000Z'),
       createdAt: at('2026-11-29T00:00:00.500Z'),
     };
     await prisma.deadLetterEntry.create({ data: entry });
@@ -245,6 +247,7 @@ describe('schema vs migrations', () => {
         replayCount: undefined,
         lastReplayedAt: undefined,
         resolvedAt: undefined,
+        archivedAt: undefined,
       },
     });
     expect(minimal).toMatchObject({
@@ -252,6 +255,7 @@ describe('schema vs migrations', () => {
       replayCount: 0,
       lastReplayedAt: null,
       resolvedAt: null,
+      archivedAt: null,
     });
     await expect(prisma.deadLetterEntry.create({ data: { ...entry, id: 'dlq_3' } })).rejects.toEqual(
       uniqueViolation,
