@@ -2,7 +2,13 @@ import { generateApiKey } from '@smart-dairy/api-auth';
 import { ApiKeyScope, SubscriptionStatus, type PrismaService } from '@smart-dairy/db';
 import { CATEGORY_TOPICS, INTERNAL_TOPICS, type KafkaClient } from '@smart-dairy/kafka';
 import { deliveryTaskCodec, invalidEventCodec, subscriptionChangeCodec } from '@smart-dairy/messages';
-import { EVENT_CATALOG, EVENT_TYPES, MAX_EVENT_BYTES, categoryOf, deliveryIdFor } from '@smart-dairy/schemas';
+import {
+  BUSINESS_EVENT_TYPES,
+  EVENT_CATALOG,
+  MAX_EVENT_BYTES,
+  categoryOf,
+  deliveryIdFor,
+} from '@smart-dairy/schemas';
 import { ServiceProcess, freePort, waitFor } from '@smart-dairy/stack';
 import {
   TopicReader,
@@ -84,16 +90,16 @@ describe('ingestion service', () => {
   /** Only this suite's subscriptions: the database is shared with other suites. */
   const ours = (ids: string[]) => ids.filter((id) => Object.values(subs).includes(id));
 
-  it('fans one event of each of the 14 types out to exactly the matching active subscriptions', async () => {
-    for (const type of EVENT_TYPES) await publish(type, eventIdOf(type));
+  it('fans one event of each of the 14 business types out to exactly the matching active subscriptions', async () => {
+    for (const type of BUSINESS_EVENT_TYPES) await publish(type, eventIdOf(type));
     const expected = (type: string): string[] =>
       [
         subs.everything,
         ...(type === 'order.created' ? [subs.exact] : []),
-        ...(categoryOf(type as (typeof EVENT_TYPES)[number]) === 'order' ? [subs.orders] : []),
+        ...(categoryOf(type as (typeof BUSINESS_EVENT_TYPES)[number]) === 'order' ? [subs.orders] : []),
         ...(type === 'shipment.delivered' || type === 'inventory.low' ? [subs.logistics] : []),
       ].sort() as string[];
-    for (const type of EVENT_TYPES) {
+    for (const type of BUSINESS_EVENT_TYPES) {
       await waitFor(async () => ours(await deliveriesOf(eventIdOf(type))).length === expected(type).length, {
         description: `deliveries of ${type}`,
       });

@@ -38,6 +38,9 @@ const TOPIC_AND_KEY: [EventType, string, string][] = [
   ['user.updated', 't1.events.user', 'USER-30581'],
   ['inventory.low', 't1.events.inventory', 'PROD-BUTTER-SALTED-250G'],
   ['product.updated', 't1.events.product', 'PROD-CHEESE-CHEDDAR-200G'],
+  ['system.dead_lettered', 't1.events.system', 'wh_sub_3b9e1c7a5d2f8e4c6a0b9d1e'],
+  ['system.subscription_disabled', 't1.events.system', 'wh_sub_3b9e1c7a5d2f8e4c6a0b9d1e'],
+  ['system.endpoint_failing', 't1.events.system', 'wh_sub_3b9e1c7a5d2f8e4c6a0b9d1e'],
 ];
 
 describe('EventPublisher.publish', () => {

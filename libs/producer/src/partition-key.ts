@@ -21,6 +21,8 @@ const AGGREGATE_ID_FIELD: {
   // Stock levels are tracked per product; a product's alerts stay in order across warehouses.
   inventory: 'product_id',
   product: 'product_id',
+  // Operational events about one subscription stay in order for its operators.
+  system: 'subscription_id',
 };
 
 /** The aggregate id of a validated event, or undefined when its category has none. */

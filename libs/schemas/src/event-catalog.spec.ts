@@ -1,7 +1,9 @@
 import {
+  BUSINESS_EVENT_TYPES,
   EVENT_CATALOG,
   EVENT_CATEGORIES,
   EVENT_TYPES,
+  SYSTEM_EVENT_TYPES,
   categoryOf,
   eventCategoryTopic,
   isEventCategory,
@@ -27,21 +29,33 @@ const APPENDIX_B: [EventType, string, string][] = [
   ['product.updated', 'product', 'low'],
 ];
 
+// The platform's operational events (the guide's notify_ops_team), all delivered at high priority.
+const SYSTEM_TYPES: [EventType, string, string][] = [
+  ['system.dead_lettered', 'system', 'high'],
+  ['system.subscription_disabled', 'system', 'high'],
+  ['system.endpoint_failing', 'system', 'high'],
+];
+
 const dataOf = (type: EventType, overrides: Record<string, unknown>) => ({
   ...EVENT_CATALOG[type].sample,
   ...overrides,
 });
 
 describe('event catalog', () => {
-  it('holds exactly the fourteen types of Appendix B', () => {
-    expect([...EVENT_TYPES].sort()).toEqual(APPENDIX_B.map(([type]) => type).sort());
+  it('holds exactly the fourteen business types of Appendix B and the three system types', () => {
+    expect([...BUSINESS_EVENT_TYPES].sort()).toEqual(APPENDIX_B.map(([type]) => type).sort());
+    expect([...SYSTEM_EVENT_TYPES].sort()).toEqual(SYSTEM_TYPES.map(([type]) => type).sort());
+    expect([...EVENT_TYPES].sort()).toEqual([...BUSINESS_EVENT_TYPES, ...SYSTEM_EVENT_TYPES].sort());
   });
 
-  it.each(APPENDIX_B)('%s is a %s event of %s priority, version 1.0', (type, category, priority) => {
-    const definition = EVENT_CATALOG[type];
-    expect(definition).toMatchObject({ type, category, priority, version: '1.0' });
-    expect(definition.description).not.toBe('');
-  });
+  it.each([...APPENDIX_B, ...SYSTEM_TYPES])(
+    '%s is a %s event of %s priority, version 1.0',
+    (type, category, priority) => {
+      const definition = EVENT_CATALOG[type];
+      expect(definition).toMatchObject({ type, category, priority, version: '1.0' });
+      expect(definition.description).not.toBe('');
+    },
+  );
 
   it.each(EVENT_TYPES)('the sample of %s satisfies its schema', (type) => {
     const { schema, sample } = EVENT_CATALOG[type];
@@ -152,6 +166,10 @@ describe('event catalog', () => {
     ['order.refunded', 'amount', null, 'amount'],
     ['payment.refunded', 'refunded_at', '2026-03-03', 'refunded_at'],
     ['order.updated', 'status', '', 'status'],
+    ['system.dead_lettered', 'attempts', -1, 'attempts'],
+    ['system.subscription_disabled', 'disabled_at', 'now', 'disabled_at'],
+    ['system.endpoint_failing', 'threshold', 0, 'threshold'],
+    ['system.endpoint_failing', 'last_error_class', '', 'last_error_class'],
   ])('%s rejects %s = %j', (type, field, value, path) => {
     const result = EVENT_CATALOG[type].schema.safeParse(dataOf(type, { [field]: value }));
     expect(result.error?.issues.map((issue) => issue.path.join('.'))).toEqual([path]);
@@ -160,16 +178,25 @@ describe('event catalog', () => {
 
 describe('categories', () => {
   it('are the type prefixes, in catalog order', () => {
-    expect(EVENT_CATEGORIES).toEqual(['order', 'payment', 'shipment', 'user', 'inventory', 'product']);
+    expect(EVENT_CATEGORIES).toEqual([
+      'order',
+      'payment',
+      'shipment',
+      'user',
+      'inventory',
+      'product',
+      'system',
+    ]);
   });
 
-  it.each(APPENDIX_B)('categoryOf(%s) is %s', (type, category) => {
+  it.each([...APPENDIX_B, ...SYSTEM_TYPES])('categoryOf(%s) is %s', (type, category) => {
     expect(categoryOf(type)).toBe(category);
   });
 
   it.each([
     ['order', 'events.order'],
     ['inventory', 'events.inventory'],
+    ['system', 'events.system'],
   ] as const)('%s events are published on %s', (category, topic) => {
     expect(eventCategoryTopic(category)).toBe(topic);
   });
@@ -178,7 +205,7 @@ describe('categories', () => {
     ['order', true],
     ['shipment', true],
     ['logistics', false],
-    ['system', false],
+    ['system', true],
     ['order.*', false],
     [undefined, false],
   ])('isEventCategory(%j) is %s', (value, expected) => {
@@ -190,6 +217,7 @@ describe('isEventType', () => {
   it.each([
     ['order.created', true],
     ['inventory.low', true],
+    ['system.dead_lettered', true],
     ['ORDER.CREATED', false],
     ['order', false],
     ['order.*', false],

@@ -28,6 +28,14 @@ import {
   shipmentUpdatedSchema,
 } from './events/shipment-events';
 import {
+  systemDeadLetteredSample,
+  systemDeadLetteredSchema,
+  systemEndpointFailingSample,
+  systemEndpointFailingSchema,
+  systemSubscriptionDisabledSample,
+  systemSubscriptionDisabledSchema,
+} from './events/system-events';
+import {
   userRegisteredSample,
   userRegisteredSchema,
   userUpdatedSample,
@@ -148,6 +156,27 @@ const CATALOG_TABLE = {
     schema: productUpdatedSchema,
     sample: productUpdatedSample,
   },
+  'system.dead_lettered': {
+    version: '1.0',
+    priority: 'high',
+    description: 'Delivery moved to the dead letter queue',
+    schema: systemDeadLetteredSchema,
+    sample: systemDeadLetteredSample,
+  },
+  'system.subscription_disabled': {
+    version: '1.0',
+    priority: 'high',
+    description: 'Subscription disabled by the platform',
+    schema: systemSubscriptionDisabledSchema,
+    sample: systemSubscriptionDisabledSample,
+  },
+  'system.endpoint_failing': {
+    version: '1.0',
+    priority: 'high',
+    description: 'Endpoint failed a threshold number of attempts in a row',
+    schema: systemEndpointFailingSchema,
+    sample: systemEndpointFailingSample,
+  },
 } satisfies Record<`${string}.${string}`, CatalogRow>;
 
 type Table = typeof CATALOG_TABLE;
@@ -170,6 +199,20 @@ export interface EventDefinition<T extends EventType = EventType> {
 }
 
 export const EVENT_TYPES = Object.keys(CATALOG_TABLE) as readonly EventType[];
+
+/** The platform's operational events; only filters that name them (`system.*`, exact types) select them. */
+export const SYSTEM_CATEGORY = 'system';
+export type SystemEventType = Extract<EventType, `${typeof SYSTEM_CATEGORY}.${string}`>;
+export type BusinessEventType = Exclude<EventType, SystemEventType>;
+
+export function isSystemEventType(type: string): boolean {
+  return type.startsWith(`${SYSTEM_CATEGORY}.`);
+}
+
+export const SYSTEM_EVENT_TYPES = EVENT_TYPES.filter(isSystemEventType) as readonly SystemEventType[];
+export const BUSINESS_EVENT_TYPES = EVENT_TYPES.filter(
+  (type) => !isSystemEventType(type),
+) as readonly BusinessEventType[];
 
 export const EVENT_CATALOG = Object.fromEntries(
   EVENT_TYPES.map((type) => [type, { type, category: categoryOf(type), ...CATALOG_TABLE[type] }]),

@@ -1,4 +1,4 @@
-import { EVENT_TYPES } from './event-catalog';
+import { BUSINESS_EVENT_TYPES } from './event-catalog';
 import { matchesFilter, validateFilter } from './event-filter';
 
 describe('matchesFilter', () => {
@@ -11,6 +11,10 @@ describe('matchesFilter', () => {
     ['order.*', 'orders.created', false],
     ['*', 'inventory.low', true],
     ['*', 'product.updated', true],
+    ['*', 'system.dead_lettered', false],
+    ['system.*', 'system.dead_lettered', true],
+    ['system.*', 'order.created', false],
+    ['system.endpoint_failing', 'system.endpoint_failing', true],
     ['ORDER.*', 'order.created', false],
     ['order.cre*', 'order.created', false],
     ['*.created', 'order.created', false],
@@ -24,7 +28,8 @@ describe('matchesFilter', () => {
 
 describe('validateFilter', () => {
   it.each([
-    ['*', [...EVENT_TYPES]],
+    ['*', [...BUSINESS_EVENT_TYPES]],
+    ['system.*', ['system.dead_lettered', 'system.subscription_disabled', 'system.endpoint_failing']],
     ['payment.*', ['payment.completed', 'payment.failed', 'payment.refunded']],
     ['inventory.*', ['inventory.low']],
     ['user.updated', ['user.updated']],
@@ -32,11 +37,19 @@ describe('validateFilter', () => {
     expect(validateFilter(filter)).toEqual({ ok: true, matches });
   });
 
-  it.each(['', 'order', 'order.', 'order.shipped', 'system.*', '*.*', 'order.c*', ' order.created', '**'])(
-    'rejects %j',
-    (filter) => {
-      const result = validateFilter(filter);
-      expect(result).toEqual({ ok: false, message: expect.stringContaining(JSON.stringify(filter)) });
-    },
-  );
+  it.each([
+    '',
+    'order',
+    'order.',
+    'order.shipped',
+    'system.',
+    'system.crashed',
+    '*.*',
+    'order.c*',
+    ' order.created',
+    '**',
+  ])('rejects %j', (filter) => {
+    const result = validateFilter(filter);
+    expect(result).toEqual({ ok: false, message: expect.stringContaining(JSON.stringify(filter)) });
+  });
 });

@@ -1,4 +1,10 @@
-import { EVENT_TYPES, isEventCategory, isEventType, type EventType } from './event-catalog';
+import {
+  EVENT_TYPES,
+  isEventCategory,
+  isEventType,
+  isSystemEventType,
+  type EventType,
+} from './event-catalog';
 
 export const MATCH_ALL_FILTER = '*';
 const CATEGORY_WILDCARD = '.*';
@@ -9,10 +15,11 @@ export type FilterValidation =
 
 /**
  * Whether a subscription filter selects an event type. Filters are an exact type, `<category>.*` or `*`;
- * any other pattern matches nothing (see `validateFilter`).
+ * any other pattern matches nothing (see `validateFilter`). `*` means every business event: system events
+ * describe other subscriptions' deliveries, so a partner's catch-all must not receive them.
  */
 export function matchesFilter(filter: string, eventType: string): boolean {
-  if (filter === MATCH_ALL_FILTER) return true;
+  if (filter === MATCH_ALL_FILTER) return !isSystemEventType(eventType);
   if (filter.endsWith(CATEGORY_WILDCARD)) {
     const category = filter.slice(0, -CATEGORY_WILDCARD.length);
     return isEventCategory(category) && eventType.startsWith(`${category}.`);

@@ -1,12 +1,17 @@
 export {
+  BUSINESS_EVENT_TYPES,
   EVENT_CATALOG,
   EVENT_CATEGORIES,
   EVENT_PRIORITIES,
   EVENT_TYPES,
+  SYSTEM_CATEGORY,
+  SYSTEM_EVENT_TYPES,
   categoryOf,
   eventCategoryTopic,
   isEventCategory,
   isEventType,
+  isSystemEventType,
+  type BusinessEventType,
   type CategoryOf,
   type EventCategory,
   type EventData,
@@ -15,6 +20,7 @@ export {
   type EventPriority,
   type EventTopic,
   type EventType,
+  type SystemEventType,
 } from './event-catalog';
 export type { InventoryLowData } from './events/inventory-events';
 export type {
@@ -30,6 +36,11 @@ export type {
   ShipmentDeliveredData,
   ShipmentUpdatedData,
 } from './events/shipment-events';
+export type {
+  SystemDeadLetteredData,
+  SystemEndpointFailingData,
+  SystemSubscriptionDisabledData,
+} from './events/system-events';
 export type { UserRegisteredData, UserUpdatedData } from './events/user-events';
 export { MATCH_ALL_FILTER, matchesFilter, validateFilter, type FilterValidation } from './event-filter';
 export { eventJsonSchema, type JsonSchemaDocument } from './event-json-schema';

@@ -7,6 +7,6 @@ it('events lists every type with its priority and description, one per line', as
   await expect(eventsCommand.execute([], io)).resolves.toBe(0);
   const lines = io.stdout().split('\n');
   expect(lines.map((line) => line.split(/\s+/)[0])).toEqual(EVENT_TYPES);
-  expect(lines).toContain('order.created       high    New order placed');
-  expect(lines).toContain('product.updated     low     Product info changed');
+  expect(lines).toContainEqual(expect.stringMatching(/^order\.created +high {4}New order placed$/));
+  expect(lines).toContainEqual(expect.stringMatching(/^product\.updated +low {5}Product info changed$/));
 });
