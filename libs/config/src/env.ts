@@ -107,3 +107,12 @@ export function withSecretKeyRing<C extends { NODE_ENV: string; SECRET_ENCRYPTIO
   }
   return { ...config, SECRET_ENCRYPTION_KEYS: DEV_SECRET_ENCRYPTION_KEYS };
 }
+
+/** A comma-separated list of positive integers, sorted ascending and without repeats: `10,100,1000`. */
+export const positiveIntList = (fallback: readonly number[]) =>
+  z
+    .string()
+    .default(fallback.join(','))
+    .transform((v) => v.split(',').map(Number))
+    .pipe(z.array(z.number().int().positive()).min(1))
+    .transform((numbers) => [...new Set(numbers)].sort((a, b) => a - b));

@@ -6,6 +6,7 @@ export {
   durationMs,
   port,
   positiveInt,
+  positiveIntList,
   DEV_SECRET_ENCRYPTION_KEYS,
   secretEnv,
   withSecretKeyRing,
