@@ -1,13 +1,55 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ApiAuthModule } from '@smart-dairy/api-auth';
+import { KafkaClient } from '@smart-dairy/kafka';
+import { EventPublisher } from '@smart-dairy/producer';
 import { ServiceKitModule, type Logger } from '@smart-dairy/service-kit';
-import type { DlqReviewConfig } from './config';
+import { DLQ_REVIEW_CONFIG, type DlqReviewConfig } from './config';
+import { ConsoleController } from './console/console.controller';
+import { DlqMetrics } from './dlq-metrics';
+import { EntryQueries } from './entries/entry-queries';
+import { EntryStore } from './entries/entry-store';
+import { DlqController } from './http/dlq.controller';
+import { DeadLetterIntake } from './intake/dead-letter-intake';
+import { OutcomeFollower } from './intake/outcome-follower';
+import { SubscriptionChangeFollower } from './intake/subscription-change-follower';
+import { TopicFollowers } from './intake/topic-followers';
+import { FailureStreaks } from './notifications/failure-streaks';
+import { OpsNotifier } from './notifications/ops-notifier';
+import { ReplayTasks } from './review/replay-tasks';
+import { ReviewActions } from './review/review-actions';
 
 @Module({})
 export class DlqReviewModule {
   static forRoot(config: DlqReviewConfig, logger: Logger): DynamicModule {
     return {
       module: DlqReviewModule,
-      imports: [ServiceKitModule.forRoot({ service: 'dlq-review', config, logger })],
+      imports: [
+        ServiceKitModule.forRoot({ service: 'dlq-review', config, logger }),
+        ApiAuthModule.forRoot({
+          cacheTtlMs: config.API_KEY_CACHE_TTL_MS,
+          rateLimit: { perSecond: config.API_RATE_LIMIT_PER_SECOND, burst: config.API_RATE_LIMIT_BURST },
+        }),
+      ],
+      controllers: [DlqController, ConsoleController],
+      providers: [
+        { provide: DLQ_REVIEW_CONFIG, useValue: config },
+        {
+          provide: EventPublisher,
+          inject: [KafkaClient],
+          useFactory: (kafka: KafkaClient) => EventPublisher.fromKafka(kafka),
+        },
+        { provide: FailureStreaks, useFactory: () => new FailureStreaks(config.ENDPOINT_FAILING_THRESHOLDS) },
+        DlqMetrics,
+        EntryStore,
+        EntryQueries,
+        ReplayTasks,
+        ReviewActions,
+        OpsNotifier,
+        DeadLetterIntake,
+        OutcomeFollower,
+        SubscriptionChangeFollower,
+        TopicFollowers,
+      ],
     };
   }
 }

@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma, PrismaService, ReviewStatus } from '@smart-dairy/db';
+import { NotFoundProblem } from '@smart-dairy/http-problem';
+import { decodeCursor, encodeCursor } from './cursor';
+import { FACETS, entryWhere, withoutFacet, type EntryFilter, type Facet } from './entry-filter';
+import { SUMMARY_COLUMNS, detailOf, summaryOf, type EntryDetail, type EntrySummary } from './entry-view';
+
+export interface ListQuery extends EntryFilter {
+  limit: number;
+  cursor?: string;
+}
+
+export interface FacetCount {
+  value: string;
+  count: number;
+}
+
+export interface EntryCounts {
+  /** Entries matching the whole filter. */
+  total: number;
+  by_status: Record<ReviewStatus, number>;
+  by_error_class: FacetCount[];
+  by_subscription: FacetCount[];
+  by_event_type: FacetCount[];
+}
+
+export interface EntryPage {
+  data: EntrySummary[];
+  next_cursor: string | null;
+  counts: EntryCounts;
+}
+
+/** The most frequent values listed per facet; the long tail is reached by filtering. */
+const FACET_VALUES = 25;
+
+@Injectable()
+export class EntryQueries {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async list({ limit, cursor, ...filter }: ListQuery): Promise<EntryPage> {
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    const where: Prisma.DeadLetterEntryWhereInput = after
+      ? {
+          AND: [
+            entryWhere(filter),
+            {
+              OR: [{ movedAt: { lt: after.movedAt } }, { movedAt: after.movedAt, id: { lt: after.id } }],
+            },
+          ],
+        }
+      : entryWhere(filter);
+    const [rows, counts] = await Promise.all([
+      this.prisma.deadLetterEntry.findMany({
+        where,
+        select: SUMMARY_COLUMNS,
+        orderBy: [{ movedAt: 'desc' }, { id: 'desc' }],
+        take: limit + 1,
+      }),
+      this.counts(filter),
+    ]);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      data: page.map(summaryOf),
+      next_cursor: rows.length > limit && last ? encodeCursor(last) : null,
+      counts,
+    };
+  }
+
+  async get(id: string): Promise<EntryDetail> {
+    const row = await this.prisma.deadLetterEntry.findUnique({ where: { id } });
+    if (!row) throw new NotFoundProblem(`Dead letter entry ${id} not found.`);
+    return detailOf(row);
+  }
+
+  async summary(id: string): Promise<EntrySummary | undefined> {
+    const row = await this.prisma.deadLetterEntry.findUnique({ where: { id }, select: SUMMARY_COLUMNS });
+    return row ? summaryOf(row) : undefined;
+  }
+
+  private async counts(filter: EntryFilter): Promise<EntryCounts> {
+    const [total, status, errorClass, subscription, eventType] = await Promise.all([
+      this.prisma.deadLetterEntry.count({ where: entryWhere(filter) }),
+      this.facet(filter, 'status'),
+      this.facet(filter, 'error_class'),
+      this.facet(filter, 'subscription_id'),
+      this.facet(filter, 'event_type'),
+    ]);
+    const byStatus = Object.fromEntries(Object.values(ReviewStatus).map((s) => [s, 0])) as Record<
+      ReviewStatus,
+      number
+    >;
+    for (const { value, count } of status) byStatus[value as ReviewStatus] = count;
+    return {
+      total,
+      by_status: byStatus,
+      by_error_class: errorClass,
+      by_subscription: subscription,
+      by_event_type: eventType,
+    };
+  }
+
+  private async facet(filter: EntryFilter, facet: Facet): Promise<FacetCount[]> {
+    const column = FACETS[facet];
+    const groups = await this.prisma.deadLetterEntry.groupBy({
+      by: [column],
+      where: entryWhere(withoutFacet(filter, facet)),
+      _count: { _all: true },
+      orderBy: { _count: { id: 'desc' } },
+      take: FACET_VALUES,
+    });
+    return groups.map((group) => ({ value: String(group[column]), count: group._count._all }));
+  }
+}
