@@ -1,13 +1,77 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { ApiAuthModule } from '@smart-dairy/api-auth';
+import { KafkaClient } from '@smart-dairy/kafka';
+import { EventPublisher } from '@smart-dairy/producer';
+import { SecretCipher } from '@smart-dairy/secret-crypto';
 import { ServiceKitModule, type Logger } from '@smart-dairy/service-kit';
-import type { SubscriptionsConfig } from './config';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { ApiKeysService } from './api-keys/api-keys.service';
+import { EventTypesController } from './catalog/event-types';
+import { SUBSCRIPTIONS_CONFIG, type SubscriptionsConfig } from './config';
+import { DeliveriesController } from './deliveries/deliveries.controller';
+import { DeliveriesService } from './deliveries/deliveries.service';
+import { DocsController } from './docs/docs.controller';
+import { RotationPolicy } from './secrets/rotation-policy';
+import { RotationReminder } from './secrets/rotation-reminder';
+import { StatsController } from './stats/stats.controller';
+import { StatsService } from './stats/stats.service';
+import { ChangeAnnouncer } from './subscriptions/change-announcer';
+import { EndpointUrlPolicy } from './subscriptions/endpoint-url-policy';
+import { SubscriptionsController } from './subscriptions/subscriptions.controller';
+import { SubscriptionsService } from './subscriptions/subscriptions.service';
+
+export const CONTROLLERS = [
+  ApiKeysController,
+  SubscriptionsController,
+  DeliveriesController,
+  StatsController,
+  EventTypesController,
+  DocsController,
+];
 
 @Module({})
-export class SubscriptionsModule {
+export class SubscriptionsModule implements OnApplicationShutdown {
+  constructor(@Inject(EventPublisher) private readonly publisher: EventPublisher) {}
+
   static forRoot(config: SubscriptionsConfig, logger: Logger): DynamicModule {
     return {
       module: SubscriptionsModule,
-      imports: [ServiceKitModule.forRoot({ service: 'subscriptions', config, logger })],
+      imports: [
+        ServiceKitModule.forRoot({ service: 'subscriptions', config, logger }),
+        ApiAuthModule.forRoot({
+          cacheTtlMs: config.API_KEY_CACHE_TTL_MS,
+          rateLimit: { perSecond: config.API_RATE_LIMIT_PER_SECOND, burst: config.API_RATE_LIMIT_BURST },
+        }),
+      ],
+      controllers: CONTROLLERS,
+      providers: [
+        { provide: SUBSCRIPTIONS_CONFIG, useValue: config },
+        { provide: SecretCipher, useFactory: () => SecretCipher.fromKeyRing(config.SECRET_ENCRYPTION_KEYS) },
+        { provide: RotationPolicy, useFactory: () => new RotationPolicy(config.SECRET_ROTATION_PERIOD_DAYS) },
+        {
+          provide: EndpointUrlPolicy,
+          useFactory: () =>
+            new EndpointUrlPolicy({
+              allowPrivate: config.ALLOW_PRIVATE_ENDPOINTS,
+              requireHttps: config.NODE_ENV === 'production',
+            }),
+        },
+        {
+          provide: EventPublisher,
+          inject: [KafkaClient],
+          useFactory: (kafka: KafkaClient) => EventPublisher.fromKafka(kafka),
+        },
+        ChangeAnnouncer,
+        ApiKeysService,
+        SubscriptionsService,
+        DeliveriesService,
+        StatsService,
+        RotationReminder,
+      ],
     };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.publisher.close();
   }
 }

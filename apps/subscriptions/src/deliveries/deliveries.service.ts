@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import { DeliveryStatus, PrismaService, SubscriptionStatus } from '@smart-dairy/db';
+import { NotFoundProblem, ProblemError } from '@smart-dairy/http-problem';
+import { INTERNAL_TOPICS, KafkaClient } from '@smart-dairy/kafka';
+import { deliveryTaskCodec } from '@smart-dairy/messages';
+import { auditEntry } from '../audit/audit-entry';
+import type { Actor } from '../http/actor';
+import { NEWEST_FIRST, after, toPage, type Page } from '../http/pagination';
+import { liveSubscription } from '../subscriptions/live-subscription';
+import { attemptView, deliveryView } from './delivery-view';
+import {
+  DELIVERY_ID,
+  type DeliveryDetailView,
+  type DeliveryView,
+  type ListDeliveriesInput,
+} from './delivery.schemas';
+
+const DELIVERY_TOPICS = {
+  high: INTERNAL_TOPICS.deliveriesHigh,
+  medium: INTERNAL_TOPICS.deliveriesMedium,
+  low: INTERNAL_TOPICS.deliveriesLow,
+} as const;
+
+@Injectable()
+export class DeliveriesService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly kafka: KafkaClient,
+  ) {}
+
+  async list(subscriptionId: string, query: ListDeliveriesInput): Promise<Page<DeliveryView>> {
+    await liveSubscription(this.prisma, subscriptionId);
+    const { status, event_type, since, until, limit, cursor } = query;
+    const rows = await this.prisma.delivery.findMany({
+      where: {
+        subscriptionId,
+        status,
+        eventType: event_type,
+        createdAt: {
+          gte: since === undefined ? undefined : new Date(since),
+          lt: until === undefined ? undefined : new Date(until),
+        },
+        ...after(cursor),
+      },
+      orderBy: [...NEWEST_FIRST],
+      take: limit + 1,
+    });
+    return toPage(rows, limit, deliveryView);
+  }
+
+  async get(id: string): Promise<DeliveryDetailView> {
+    const row = DELIVERY_ID.test(id)
+      ? await this.prisma.delivery.findUnique({
+          where: { id },
+          include: { attempts: { orderBy: { attempt: 'asc' } } },
+        })
+      : null;
+    if (!row) throw notFound(id);
+    const { attempts, ...delivery } = row;
+    return { ...deliveryView(delivery), attempts: attempts.map(attemptView) };
+  }
+
+  /**
+   * Puts the delivery back to pending and hands the dispatcher a replay task for it, which it
+   * sends even if the delivery had ended, as the next attempt of the same id. The row changes
+   * first: a task sent first could be delivered and then overwritten back to pending.
+   */
+  async retry(id: string, actor: Actor): Promise<DeliveryView> {
+    const found = DELIVERY_ID.test(id)
+      ? await this.prisma.delivery.findUnique({ where: { id }, include: { event: true, subscription: true } })
+      : null;
+    if (!found) throw notFound(id);
+    const { event, subscription } = found;
+    if (subscription.deletedAt !== null) {
+      throw new ProblemError('conflict', 'The subscription of this delivery was deleted.');
+    }
+    if (subscription.status !== SubscriptionStatus.active) {
+      throw new ProblemError('conflict', 'The subscription is disabled: enable it before retrying.');
+    }
+    const [row] = await this.prisma.$transaction([
+      this.prisma.delivery.update({
+        where: { id },
+        data: { status: DeliveryStatus.pending, nextAttemptAt: null },
+      }),
+      this.prisma.auditLogEntry.create({
+        data: auditEntry(actor, 'delivery.retried', 'delivery', id, { previous_status: found.status }),
+      }),
+    ]);
+    await this.kafka.producer.send({
+      topic: this.kafka.topic(DELIVERY_TOPICS[row.priority]),
+      messages: [
+        {
+          key: row.subscriptionId,
+          value: deliveryTaskCodec.encode({
+            deliveryId: row.id,
+            eventId: event.id,
+            eventType: event.type,
+            subscriptionId: row.subscriptionId,
+            priority: row.priority,
+            occurredAt: event.occurredAt.toISOString(),
+            data: event.data as Record<string, unknown>,
+            replay: true,
+          }),
+        },
+      ],
+    });
+    return deliveryView(row);
+  }
+}
+
+function notFound(id: string): NotFoundProblem {
+  return new NotFoundProblem(`Delivery ${JSON.stringify(id)} not found.`);
+}

@@ -1,0 +1,70 @@
+import { ValidationProblem, parseBody } from '@smart-dairy/http-problem';
+import {
+  CreateSubscriptionBody,
+  RotateSecretBody,
+  UpdateSubscriptionBody,
+  type CreateSubscriptionInput,
+} from './subscription.schemas';
+
+const valid = { url: 'https://partner.example.com/hook', events: ['order.created'] };
+
+function problemPaths(schema: Parameters<typeof parseBody>[0], body: unknown): string[] {
+  try {
+    parseBody(schema, body);
+    return [];
+  } catch (error) {
+    if (!(error instanceof ValidationProblem)) throw error;
+    return (error.problems ?? []).map((p) => p.path);
+  }
+}
+
+describe('subscription request bodies', () => {
+  it('accepts a full create body and removes repeated filters', () => {
+    const input: CreateSubscriptionInput = parseBody(CreateSubscriptionBody, {
+      ...valid,
+      events: ['order.*', 'payment.completed', 'order.*', '*'],
+      description: 'ERP',
+      metadata: { team: 'erp' },
+      rate_limit_per_second: 20,
+    });
+    expect(input.events).toEqual(['order.*', 'payment.completed', '*']);
+  });
+
+  it.each([
+    ['nothing', {}, ['url', 'events']],
+    ['not an object', [1], ['']],
+    ['an unknown field', { ...valid, secret: 'mine' }, ['secret']],
+    ['no filters', { ...valid, events: [] }, ['events']],
+    ['a type outside the catalog', { ...valid, events: ['order.created', 'order.shipped'] }, ['events[1]']],
+    ['a wildcard of no category', { ...valid, events: ['billing.*'] }, ['events[0]']],
+    ['a partial wildcard', { ...valid, events: ['order.cre*'] }, ['events[0]']],
+    ['a URL with a space', { ...valid, url: 'https://a b.example/' }, ['url']],
+    ['a NUL in the description', { ...valid, description: 'a\u0000b' }, ['description']],
+    ['nested metadata', { ...valid, metadata: { a: { b: 1 } } }, ['metadata.a']],
+    ['a NUL in a metadata key', { ...valid, metadata: { 'a\u0000': 'x' } }, ['metadata["a\\u0000"]']],
+    ['a fractional rate limit', { ...valid, rate_limit_per_second: 1.5 }, ['rate_limit_per_second']],
+    ['a zero rate limit', { ...valid, rate_limit_per_second: 0 }, ['rate_limit_per_second']],
+  ])('rejects %s at its path', (_label, body, paths) => {
+    expect(problemPaths(CreateSubscriptionBody, body)).toEqual(paths);
+  });
+
+  it('lets a patch clear the optional fields with null, but not the required ones', () => {
+    expect(parseBody(UpdateSubscriptionBody, { description: null, rate_limit_per_second: null })).toEqual({
+      description: null,
+      rate_limit_per_second: null,
+    });
+    expect(problemPaths(UpdateSubscriptionBody, { url: null, events: null })).toEqual(['url', 'events']);
+  });
+
+  it.each([
+    [{}, 86_400],
+    [{ grace_period_seconds: 0 }, 0],
+    [{ grace_period_seconds: 3_600 }, 3_600],
+  ])('rotation with %j keeps the previous secret for %d s', (body, seconds) => {
+    expect(parseBody(RotateSecretBody, body).grace_period_seconds).toBe(seconds);
+  });
+
+  it.each([[-1], [30 * 86_400 + 1], ['60']])('rejects a grace period of %p', (grace) => {
+    expect(problemPaths(RotateSecretBody, { grace_period_seconds: grace })).toEqual(['grace_period_seconds']);
+  });
+});

@@ -1,0 +1,251 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Prisma, PrismaService, SubscriptionStatus, type Subscription } from '@smart-dairy/db';
+import { ProblemError } from '@smart-dairy/http-problem';
+import type { SubscriptionChange } from '@smart-dairy/messages';
+import { EventPublisher } from '@smart-dairy/producer';
+import {
+  EVENT_CATALOG,
+  MATCH_ALL_FILTER,
+  categoryOf,
+  deliveryIdFor,
+  matchesFilter,
+  type EventType,
+} from '@smart-dairy/schemas';
+import { SecretCipher } from '@smart-dairy/secret-crypto';
+import { LOGGER, type Logger } from '@smart-dairy/service-kit';
+import { generateSecret, rotateSecret } from '@smart-dairy/signing';
+import { randomBytes } from 'node:crypto';
+import { auditEntry } from '../audit/audit-entry';
+import type { Actor } from '../http/actor';
+import { NEWEST_FIRST, after, toPage, type Page } from '../http/pagination';
+import { RotationPolicy } from '../secrets/rotation-policy';
+import { ChangeAnnouncer } from './change-announcer';
+import { EndpointUrlPolicy } from './endpoint-url-policy';
+import { liveSubscription } from './live-subscription';
+import type {
+  CreateSubscriptionInput,
+  CreatedSubscriptionView,
+  ListSubscriptionsInput,
+  SecretView,
+  SubscriptionView,
+  TestDeliveryView,
+  UpdateSubscriptionInput,
+} from './subscription.schemas';
+import { previousSecretExpiry, secretView, subscriptionView } from './subscription-view';
+
+type Change = SubscriptionChange['change'];
+
+@Injectable()
+export class SubscriptionsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly cipher: SecretCipher,
+    private readonly urls: EndpointUrlPolicy,
+    private readonly rotation: RotationPolicy,
+    private readonly announcer: ChangeAnnouncer,
+    private readonly publisher: EventPublisher,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async create(input: CreateSubscriptionInput, actor: Actor): Promise<CreatedSubscriptionView> {
+    this.urls.check(input.url);
+    const id = `wh_sub_${randomBytes(12).toString('hex')}`;
+    const secret = generateSecret();
+    const [row] = await this.prisma.$transaction([
+      this.prisma.subscription.create({
+        data: {
+          id,
+          url: input.url,
+          events: input.events,
+          description: input.description,
+          metadata: input.metadata,
+          rateLimitPerSecond: input.rate_limit_per_second,
+          secretCiphertext: this.cipher.encrypt(secret),
+        },
+      }),
+      this.prisma.auditLogEntry.create({
+        data: auditEntry(actor, 'subscription.created', 'subscription', id, { events: input.events }),
+      }),
+    ]);
+    this.logger.info({ subscriptionId: id, events: input.events }, 'subscription created');
+    await this.announcer.announce(id, 'created');
+    return { ...this.view(row), secret };
+  }
+
+  async list({ status, event_type, limit, cursor }: ListSubscriptionsInput): Promise<Page<SubscriptionView>> {
+    const rows = await this.prisma.subscription.findMany({
+      where: {
+        deletedAt: null,
+        status,
+        ...(event_type && { events: { hasSome: filtersSelecting(event_type) } }),
+        ...after(cursor),
+      },
+      orderBy: [...NEWEST_FIRST],
+      take: limit + 1,
+    });
+    return toPage(rows, limit, (row) => this.view(row));
+  }
+
+  async get(id: string): Promise<SubscriptionView> {
+    return this.view(await liveSubscription(this.prisma, id));
+  }
+
+  async update(id: string, input: UpdateSubscriptionInput, actor: Actor): Promise<SubscriptionView> {
+    if (input.url !== undefined) this.urls.check(input.url);
+    const row = await this.change(id, actor, 'updated', () => ({
+      url: input.url,
+      events: input.events,
+      description: input.description,
+      metadata: input.metadata,
+      rateLimitPerSecond: input.rate_limit_per_second,
+    }));
+    return this.view(row);
+  }
+
+  async remove(id: string, actor: Actor): Promise<void> {
+    await this.change(id, actor, 'deleted', () => ({ deletedAt: new Date() }));
+  }
+
+  async disable(id: string, reason: string | undefined, actor: Actor): Promise<SubscriptionView> {
+    const row = await this.change(id, actor, 'disabled', (current) =>
+      current.status === SubscriptionStatus.disabled
+        ? {}
+        : {
+            status: SubscriptionStatus.disabled,
+            disabledReason: reason ?? `disabled by ${actor.name}`,
+            disabledAt: new Date(),
+          },
+    );
+    return this.view(row);
+  }
+
+  async enable(id: string, actor: Actor): Promise<SubscriptionView> {
+    // A fresh start: failingSince would otherwise count the old failures against the endpoint again.
+    const row = await this.change(id, actor, 'enabled', () => ({
+      status: SubscriptionStatus.active,
+      disabledReason: null,
+      disabledAt: null,
+      failingSince: null,
+    }));
+    return this.view(row);
+  }
+
+  async secret(id: string, actor: Actor): Promise<SecretView> {
+    const row = await liveSubscription(this.prisma, id);
+    await this.prisma.auditLogEntry.create({
+      data: auditEntry(actor, 'subscription.secret_viewed', 'subscription', id),
+    });
+    return this.secretView(row);
+  }
+
+  async rotateSecret(id: string, graceSeconds: number, actor: Actor): Promise<SecretView> {
+    const now = new Date();
+    const row = await this.change(
+      id,
+      actor,
+      'secret_rotated',
+      (current) => {
+        const rotated = rotateSecret(
+          { current: this.cipher.decrypt(current.secretCiphertext) },
+          { now, graceSeconds },
+        );
+        return {
+          secretCiphertext: this.cipher.encrypt(rotated.current),
+          secretRotatedAt: now,
+          ...('previous' in rotated && {
+            previousSecretCiphertext: this.cipher.encrypt(rotated.previous),
+            previousSecretExpiresAt: rotated.previousExpiresAt,
+          }),
+        };
+      },
+      { grace_period_seconds: graceSeconds },
+    );
+    return this.secretView(row);
+  }
+
+  /**
+   * Publishes the catalog sample of the type as a new event, so it travels the whole pipeline
+   * (ingestion, dispatcher, delivery log) like any other; its delivery id is known in advance.
+   */
+  async sendTest(id: string, type: EventType, actor: Actor): Promise<TestDeliveryView> {
+    const row = await liveSubscription(this.prisma, id);
+    if (row.status !== SubscriptionStatus.active) {
+      throw new ProblemError('conflict', 'The subscription is disabled: enable it before testing it.');
+    }
+    if (!row.events.some((filter) => matchesFilter(filter, type))) {
+      throw new ProblemError('conflict', `The subscription does not receive ${type} events.`);
+    }
+    const eventId = `evt_test_${randomBytes(12).toString('hex')}`;
+    await this.publisher.publish(type, EVENT_CATALOG[type].sample, { id: eventId });
+    const deliveryId = deliveryIdFor(eventId, id);
+    await this.prisma.auditLogEntry.create({
+      data: auditEntry(actor, 'subscription.tested', 'subscription', id, {
+        event: type,
+        event_id: eventId,
+        delivery_id: deliveryId,
+      }),
+    });
+    return { delivery_id: deliveryId, event_id: eventId, event: type };
+  }
+
+  /**
+   * Applies a change and its audit row in one transaction, then announces it; a change that
+   * changes nothing is neither recorded nor announced. The update is conditional on the row
+   * being unchanged since it was read, so concurrent changes cannot silently overwrite each
+   * other (the loser gets 409 and can retry).
+   */
+  private async change(
+    id: string,
+    actor: Actor,
+    change: Change,
+    data: (current: Subscription) => Prisma.SubscriptionUpdateManyMutationInput,
+    details: Prisma.InputJsonObject = {},
+  ): Promise<Subscription> {
+    const { row, changed } = await this.prisma.$transaction(async (tx) => {
+      const current = await liveSubscription(tx, id);
+      const update = data(current);
+      const fields = Object.keys(update).filter((k) => update[k as keyof typeof update] !== undefined);
+      if (fields.length === 0) return { row: current, changed: false };
+      const { count } = await tx.subscription.updateMany({
+        where: { id, deletedAt: null, updatedAt: current.updatedAt },
+        data: update,
+      });
+      if (count === 0) {
+        throw new ProblemError('conflict', 'The subscription was changed concurrently; try again.');
+      }
+      await tx.auditLogEntry.create({
+        data: auditEntry(actor, `subscription.${change}`, 'subscription', id, { ...details, fields }),
+      });
+      return { row: await tx.subscription.findUniqueOrThrow({ where: { id } }), changed: true };
+    });
+    if (changed) {
+      this.logger.info({ subscriptionId: id, change }, `subscription ${change}`);
+      await this.announcer.announce(id, change);
+    }
+    return row;
+  }
+
+  private view(row: Subscription): SubscriptionView {
+    const now = new Date();
+    return subscriptionView(row, this.rotation.isDue(row, now), now);
+  }
+
+  private secretView(row: Subscription): SecretView {
+    const now = new Date();
+    const previous = previousSecretExpiry(row, now) && row.previousSecretCiphertext;
+    return secretView(
+      row,
+      {
+        current: this.cipher.decrypt(row.secretCiphertext),
+        previous: previous ? this.cipher.decrypt(previous) : null,
+      },
+      this.rotation.isDue(row, now),
+      now,
+    );
+  }
+}
+
+/** The stored filters that can select an event type: the type itself, its category wildcard, `*`. */
+function filtersSelecting(type: EventType): string[] {
+  return [type, `${categoryOf(type)}.*`, MATCH_ALL_FILTER].filter((filter) => matchesFilter(filter, type));
+}
