@@ -249,19 +249,20 @@ describe('dlq-review service', () => {
 
     it('pages newest first with a cursor, each entry once', async () => {
       const seen: string[] = [];
-      let cursor: string | null = null;
-      let pages = 0;
-      do {
+      const pageAfter = async (cursor: string | null): Promise<Page> => {
         const query = `subscription_id=${sub.a}&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
-        const { status, body }: { status: number; body: Page } = await call<Page>(
-          keys.read,
-          `/v1/dlq?${query}`,
-        );
+        const { status, body } = await call<Page>(keys.read, `/v1/dlq?${query}`);
         expect(status).toBe(200);
-        seen.push(...body.data.map((e) => e.delivery_id));
-        cursor = body.next_cursor;
+        return body;
+      };
+      let page = await pageAfter(null);
+      let pages = 1;
+      seen.push(...page.data.map((e) => e.delivery_id));
+      while (page.next_cursor) {
+        page = await pageAfter(page.next_cursor);
         pages++;
-      } while (cursor);
+        seen.push(...page.data.map((e) => e.delivery_id));
+      }
       const expected = letters
         .filter((l) => l.subscriptionId === sub.a)
         .reverse()

@@ -44,8 +44,9 @@ export function deadLetter(
 ): DeadLetter {
   const eventType = (overrides.eventType ?? 'order.created') as EventType;
   const movedAt = overrides.movedAt ?? new Date().toISOString();
+  const statusCode = Number(/^http_(\d{3})$/.exec(overrides.errorClass ?? 'http_404')?.[1] ?? 404);
   const history = Array.from({ length: attempts }, (_, i) =>
-    failedAttempt(i + 1, new Date(Date.parse(movedAt) - (attempts - i) * 1_000)),
+    failedAttempt(i + 1, new Date(Date.parse(movedAt) - (attempts - i) * 1_000), statusCode),
   );
   return {
     deliveryId: newDeliveryId(),

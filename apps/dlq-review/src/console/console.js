@@ -4,6 +4,8 @@
 
   const KEY_STORAGE = 'smart-dairy-dlq-key';
   const PAGE_SIZE = 50;
+  // The most frequent values only; the filter fields reach the others.
+  const FACET_VALUES_SHOWN = 8;
   // Replays take as long as the dispatcher's retry schedule; the console watches for a while, then stops.
   const WATCH_INTERVAL_MS = 1000;
   const WATCH_FOR_MS = 120000;
@@ -167,7 +169,7 @@
     const facet = (listId, items, field) => {
       const list = $(listId);
       list.replaceChildren(
-        ...items.map(({ value, count }) => {
+        ...items.slice(0, FACET_VALUES_SHOWN).map(({ value, count }) => {
           const button = element('button', `${value} (${count})`, 'link');
           button.type = 'button';
           button.setAttribute('aria-label', `Filter by ${value}, ${count} entries`);
@@ -181,6 +183,9 @@
         }),
       );
       if (items.length === 0) list.append(element('li', 'none'));
+      if (items.length > FACET_VALUES_SHOWN) {
+        list.append(element('li', `and ${items.length - FACET_VALUES_SHOWN} more`, 'hint'));
+      }
     };
     facet(
       'count-status',
@@ -217,7 +222,10 @@
       ['Priority', entry.priority],
       ['Final error', `${entry.final_error} (${entry.error_class})`],
       ['Moved to the queue', time(entry.moved_at)],
-      ['Replays', `${entry.replay_count}, last ${time(entry.last_replayed_at)}`],
+      [
+        'Replays',
+        entry.replay_count ? `${entry.replay_count}, last ${time(entry.last_replayed_at)}` : 'none',
+      ],
     ];
     if (entry.resolved_at) facts.push(['Resolved', time(entry.resolved_at)]);
     if (entry.archived_at) facts.push(['Archived', time(entry.archived_at)]);
@@ -237,7 +245,8 @@
           element('strong', `Attempt ${attempt.attempt}: ${outcome || 'failed'}`),
           element('span', ` at ${time(attempt.started_at)}, ${attempt.latency_ms} ms`),
         );
-        if (attempt.error) item.append(element('div', attempt.error, 'error-text'));
+        if (attempt.error && attempt.error !== outcome)
+          item.append(element('div', attempt.error, 'error-text'));
         if (attempt.response_body) item.append(element('pre', attempt.response_body, 'response'));
         return item;
       }),
@@ -253,7 +262,8 @@
     const entry = await api(`/v1/dlq/${encodeURIComponent(id)}/replay`, { method: 'POST' });
     announce(`Replay of ${entry.delivery_id} sent; status ${entry.review_status}.`);
     await refreshOpen();
-    await reloadAndWatch();
+    await load();
+    follow(id);
   }
 
   async function archiveOne(id) {
@@ -267,10 +277,10 @@
     const ids = [...state.selected];
     const result = await api(`/v1/dlq/${action}`, { method: 'POST', body: JSON.stringify({ ids }) });
     const done = action === 'replay' ? result.replayed : result.archived;
-    announce(
-      `${action === 'replay' ? 'Replayed' : 'Archived'} ${done} of ${result.requested}; ${result.skipped} skipped.`,
-    );
-    await (action === 'replay' ? reloadAndWatch() : load());
+    const verb = action === 'replay' ? 'Replayed' : 'Archived';
+    announce(`${verb} ${done} of ${result.requested}; ${result.skipped} skipped.`);
+    await load();
+    if (action === 'replay') follow(null);
   }
 
   async function refreshOpen() {
@@ -278,26 +288,39 @@
       renderDetail(await api(`/v1/dlq/${encodeURIComponent(openEntryId)}`));
   }
 
-  /** Follows entries in flight and announces each status change until none is retrying. */
-  async function reloadAndWatch() {
+  const statuses = () => new Map([...state.rows].map(([id, entry]) => [id, entry.review_status]));
+
+  /**
+   * Replays take as long as the dispatcher's retries: the list (and one entry, when given) is read again
+   * every second while replays are in flight, and each status change is announced.
+   */
+  function follow(entryId) {
     clearTimeout(watchTimer);
-    const page = await load();
-    const watchUntil = Date.now() + WATCH_FOR_MS;
+    const until = Date.now() + WATCH_FOR_MS;
+    let watched = entryId;
     const tick = async () => {
-      const previous = new Map([...state.rows].map(([id, entry]) => [id, entry.review_status]));
-      const current = await load();
-      await refreshOpen();
-      const changed = current.data.filter(
-        (e) => previous.has(e.id) && previous.get(e.id) !== e.review_status,
-      );
-      if (changed.length === 1) announce(`${changed[0].delivery_id} is now ${changed[0].review_status}.`);
-      else if (changed.length > 1) announce(`${changed.length} entries changed status.`);
-      if (current.data.some((e) => e.review_status === 'retrying') && Date.now() < watchUntil) schedule();
+      const before = statuses();
+      const page = await load();
+      let inFlight = page.counts.by_status.retrying > 0;
+      if (watched) {
+        const entry = await api(`/v1/dlq/${encodeURIComponent(watched)}`);
+        if (openEntryId === watched && $('detail').open) renderDetail(entry);
+        if (entry.review_status === 'retrying') inFlight = true;
+        else {
+          announce(`${entry.delivery_id} is now ${entry.review_status}.`);
+          watched = null;
+        }
+      } else {
+        const changed = page.data.filter((e) => before.has(e.id) && before.get(e.id) !== e.review_status);
+        if (changed.length === 1) announce(`${changed[0].delivery_id} is now ${changed[0].review_status}.`);
+        else if (changed.length > 1) announce(`${changed.length} entries changed status.`);
+      }
+      if (inFlight && Date.now() < until) schedule();
     };
     const schedule = () => {
       watchTimer = setTimeout(() => tick().catch(reportError), WATCH_INTERVAL_MS);
     };
-    if (page.data.some((e) => e.review_status === 'retrying')) schedule();
+    schedule();
   }
 
   // --- wiring --------------------------------------------------------------------------------------

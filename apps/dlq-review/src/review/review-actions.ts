@@ -4,7 +4,7 @@ import { NotFoundProblem, ProblemError } from '@smart-dairy/http-problem';
 import { DLQ_REVIEW_CONFIG, type DlqReviewConfig } from '../config';
 import type { EntryFilter } from '../entries/entry-filter';
 import { EntryQueries } from '../entries/entry-queries';
-import { ARCHIVABLE, EntryStore, REPLAYABLE, type ReplayRow } from '../entries/entry-store';
+import { ARCHIVABLE, EntryStore, REPLAYABLE } from '../entries/entry-store';
 import type { EntrySummary } from '../entries/entry-view';
 import { DlqMetrics } from '../dlq-metrics';
 import { ReplayTasks } from './replay-tasks';
@@ -25,6 +25,8 @@ export interface BulkCounts {
 
 type Action = 'replay' | 'archive';
 
+const FROM: Readonly<Record<Action, readonly ReviewStatus[]>> = { replay: REPLAYABLE, archive: ARCHIVABLE };
+
 /**
  * Replay and archive, one entry or many. Each entry changes status in one conditional UPDATE before
  * anything is sent, so of concurrent requests for an entry only the one that changed it sends a replay.
@@ -40,94 +42,80 @@ export class ReviewActions {
     @Inject(DLQ_REVIEW_CONFIG) private readonly config: DlqReviewConfig,
   ) {}
 
-  async replayOne(id: string, actor: ApiKey): Promise<EntrySummary> {
-    const replayed = await this.replay([id]);
-    return this.changedOne(id, replayed.length, 'replay', actor);
+  replayOne(id: string, actor: ApiKey): Promise<EntrySummary> {
+    return this.one('replay', id, actor);
   }
 
-  async archiveOne(id: string, actor: ApiKey): Promise<EntrySummary> {
-    return this.changedOne(id, await this.archive([id]), 'archive', actor);
+  archiveOne(id: string, actor: ApiKey): Promise<EntrySummary> {
+    return this.one('archive', id, actor);
   }
 
   async replayMany(selection: Selection, actor: ApiKey): Promise<BulkCounts & { replayed: number }> {
-    const counts = await this.bulk(selection, REPLAYABLE, async (ids) => (await this.replay(ids)).length);
-    await this.audit(actor, 'replay', null, { selection: describe(selection), ...counts });
-    return {
-      requested: counts.requested,
-      replayed: counts.changed,
-      skipped: counts.skipped,
-      has_more: counts.has_more,
-    };
+    const { changed, ...counts } = await this.many('replay', selection, actor);
+    return { ...counts, replayed: changed };
   }
 
   async archiveMany(selection: Selection, actor: ApiKey): Promise<BulkCounts & { archived: number }> {
-    const counts = await this.bulk(selection, ARCHIVABLE, (ids) => this.archive(ids));
-    await this.audit(actor, 'archive', null, { selection: describe(selection), ...counts });
-    return {
-      requested: counts.requested,
-      archived: counts.changed,
-      skipped: counts.skipped,
-      has_more: counts.has_more,
-    };
+    const { changed, ...counts } = await this.many('archive', selection, actor);
+    return { ...counts, archived: changed };
   }
 
-  private async replay(ids: readonly string[]): Promise<ReplayRow[]> {
-    const rows = await this.store.startReplay(ids, new Date());
-    try {
-      await this.tasks.send(rows);
-    } catch (error) {
-      await this.store.abandonReplay(rows.map((row) => row.id));
-      throw error;
+  private async one(action: Action, id: string, actor: ApiKey): Promise<EntrySummary> {
+    const changed = await this.change(action, [id]);
+    const entry = await this.queries.summary(id);
+    if (!entry) throw new NotFoundProblem(`Dead letter entry ${id} not found.`);
+    if (changed === 0) {
+      throw new ProblemError(
+        'conflict',
+        `Entry ${id} is ${entry.review_status}; only ${FROM[action].join(' or ')} entries can be ${action}d.`,
+      );
     }
-    this.metrics.actions.inc({ action: 'replay' }, rows.length);
-    return rows;
+    await this.audit(actor, action, id, {});
+    return entry;
   }
 
-  private async archive(ids: readonly string[]): Promise<number> {
-    const archived = await this.store.archive(ids, new Date());
-    this.metrics.actions.inc({ action: 'archive' }, archived);
-    return archived;
-  }
-
-  private async bulk(
+  private async many(
+    action: Action,
     selection: Selection,
-    from: readonly ReviewStatus[],
-    change: (ids: string[]) => Promise<number>,
+    actor: ApiKey,
   ): Promise<BulkCounts & { changed: number }> {
     const selected =
       'ids' in selection
         ? [...new Set(selection.ids)]
-        : await this.store.idsMatching(selection.filter, from, MAX_BULK_ENTRIES + 1);
+        : await this.store.idsMatching(selection.filter, FROM[action], MAX_BULK_ENTRIES + 1);
     const ids = selected.slice(0, MAX_BULK_ENTRIES);
     let changed = 0;
     for (let start = 0; start < ids.length; start += this.config.DLQ_BULK_CHUNK_SIZE) {
-      changed += await change(ids.slice(start, start + this.config.DLQ_BULK_CHUNK_SIZE));
+      changed += await this.change(action, ids.slice(start, start + this.config.DLQ_BULK_CHUNK_SIZE));
     }
-    return {
+    const counts = {
       requested: ids.length,
       changed,
       skipped: ids.length - changed,
       has_more: selected.length > MAX_BULK_ENTRIES,
     };
+    await this.audit(actor, action, null, { selection: describe(selection), ...counts });
+    return counts;
   }
 
-  private async changedOne(
-    id: string,
-    changed: number,
-    action: Action,
-    actor: ApiKey,
-  ): Promise<EntrySummary> {
-    const entry = await this.queries.summary(id);
-    if (!entry) throw new NotFoundProblem(`Dead letter entry ${id} not found.`);
-    if (changed === 0) {
-      const allowed = (action === 'replay' ? REPLAYABLE : ARCHIVABLE).join(' or ');
-      throw new ProblemError(
-        'conflict',
-        `Entry ${id} is ${entry.review_status}; only ${allowed} entries can be ${action}d.`,
-      );
+  /** Changes what it can of `ids` and returns how many it changed. */
+  private async change(action: Action, ids: readonly string[]): Promise<number> {
+    const now = new Date();
+    let changed: number;
+    if (action === 'archive') {
+      changed = await this.store.archive(ids, now);
+    } else {
+      const rows = await this.store.startReplay(ids, now);
+      try {
+        await this.tasks.send(rows);
+      } catch (error) {
+        await this.store.abandonReplay(rows.map((row) => row.id));
+        throw error;
+      }
+      changed = rows.length;
     }
-    await this.audit(actor, action, id, {});
-    return entry;
+    this.metrics.actions.inc({ action }, changed);
+    return changed;
   }
 
   private async audit(
