@@ -1,0 +1,126 @@
+import { existsSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { CLUSTER_SCOPED_KINDS, asManifest, idOf, type Manifest } from './manifest';
+import { strategicMerge } from './strategic-merge';
+import { isMap, listAt, readYamlDocuments, readYamlFile, stringAt } from './yaml-files';
+
+/** The kustomization fields this resolver implements; any other field fails the render. */
+const SUPPORTED_FIELDS = new Set(['apiVersion', 'kind', 'resources', 'namespace', 'patches', 'images']);
+
+/**
+ * Renders a kustomization the way `kubectl kustomize` does for the subset used in k8s/: resources
+ * (files and directories), strategic-merge patches by kind and name (`$patch: delete` included),
+ * images and namespace. Missing files and unsupported features throw rather than render less.
+ */
+export function renderKustomization(dir: string): Manifest[] {
+  const file = join(dir, 'kustomization.yaml');
+  if (!existsSync(file)) throw new Error(`${dir} has no kustomization.yaml`);
+  const kustomization = readYamlFile(file);
+  if (!isMap(kustomization)) throw new Error(`${file} is not a YAML map`);
+  for (const field of Object.keys(kustomization)) {
+    if (!SUPPORTED_FIELDS.has(field)) {
+      throw new Error(`${file}: field "${field}" is not supported by this resolver`);
+    }
+  }
+
+  let manifests = listAt(kustomization, 'resources').flatMap((entry) => {
+    const path = resolve(dir, String(entry));
+    if (!existsSync(path)) throw new Error(`${file}: resource ${String(entry)} does not exist`);
+    if (statSync(path).isDirectory()) return renderKustomization(path);
+    return readYamlDocuments(path).map((doc, i) =>
+      asManifest(doc, `${relative(dir, path)} document ${i + 1}`),
+    );
+  });
+  ensureUnique(manifests, file);
+
+  for (const entry of listAt(kustomization, 'patches')) {
+    const patchFile = isMap(entry) && typeof entry.path === 'string' ? resolve(dir, entry.path) : undefined;
+    if (!patchFile || Object.keys(entry as object).length !== 1) {
+      throw new Error(`${file}: only patches given as { path } are supported`);
+    }
+    if (!existsSync(patchFile)) throw new Error(`${file}: patch ${relative(dir, patchFile)} does not exist`);
+    for (const [i, doc] of readYamlDocuments(patchFile).entries()) {
+      manifests = applyPatch(manifests, doc, `${relative(dir, patchFile)} document ${i + 1}`);
+    }
+  }
+
+  const namespace = stringAt(kustomization, 'namespace');
+  if (namespace !== undefined) {
+    manifests = manifests.map((m) =>
+      CLUSTER_SCOPED_KINDS.has(m.kind) ? m : { ...m, metadata: { ...m.metadata, namespace } },
+    );
+  }
+
+  for (const image of listAt(kustomization, 'images')) {
+    if (!isMap(image) || typeof image.name !== 'string') {
+      throw new Error(`${file}: an image entry has no name`);
+    }
+    manifests = manifests.map((m) => setImage(m, image.name as string, image));
+  }
+  return manifests;
+}
+
+function ensureUnique(manifests: Manifest[], file: string): void {
+  const seen = new Set<string>();
+  for (const manifest of manifests) {
+    const id = `${idOf(manifest)} ${manifest.metadata.namespace ?? ''}`;
+    if (seen.has(id)) throw new Error(`${file}: ${idOf(manifest)} is defined twice`);
+    seen.add(id);
+  }
+}
+
+function applyPatch(manifests: Manifest[], doc: unknown, where: string): Manifest[] {
+  const deletion = isMap(doc) && doc.$patch === 'delete';
+  const patch = deletion ? { ...(doc as object), $patch: undefined } : doc;
+  const target = asManifest(JSON.parse(JSON.stringify(patch)), where);
+  const matches = manifests.filter(
+    (m) =>
+      m.kind === target.kind &&
+      m.metadata.name === target.metadata.name &&
+      (target.metadata.namespace === undefined || m.metadata.namespace === target.metadata.namespace),
+  );
+  if (matches.length !== 1) throw new Error(`${where}: patch matches ${matches.length} objects, not 1`);
+  const [match] = matches as [Manifest];
+  if (deletion) return manifests.filter((m) => m !== match);
+  return manifests.map((m) => (m === match ? (strategicMerge(m, target) as Manifest) : m));
+}
+
+/** The pod specs of a workload, wherever its kind keeps them. */
+export function podSpecsOf(manifest: Manifest): Record<string, unknown>[] {
+  const candidates = [
+    manifest.kind === 'Pod' ? manifest.spec : undefined,
+    isMap(manifest.spec) && isMap(manifest.spec.template) ? manifest.spec.template.spec : undefined,
+    isMap(manifest.spec) && isMap(manifest.spec.jobTemplate) && isMap(manifest.spec.jobTemplate.spec)
+      ? isMap(manifest.spec.jobTemplate.spec.template)
+        ? manifest.spec.jobTemplate.spec.template.spec
+        : undefined
+      : undefined,
+  ];
+  return candidates.filter(isMap);
+}
+
+function setImage(manifest: Manifest, name: string, image: Record<string, unknown>): Manifest {
+  const copy = JSON.parse(JSON.stringify(manifest)) as Manifest;
+  for (const spec of podSpecsOf(copy)) {
+    for (const container of [...listAt(spec, 'containers'), ...listAt(spec, 'initContainers')]) {
+      if (!isMap(container) || typeof container.image !== 'string') continue;
+      const { name: current, tag, digest } = splitImage(container.image);
+      if (current !== name) continue;
+      const newName = typeof image.newName === 'string' ? image.newName : current;
+      if (typeof image.digest === 'string') container.image = `${newName}@${image.digest}`;
+      else if (image.newTag !== undefined) container.image = `${newName}:${String(image.newTag)}`;
+      else container.image = `${newName}${digest ? `@${digest}` : tag ? `:${tag}` : ''}`;
+    }
+  }
+  return copy;
+}
+
+/** `registry:5000/a/b:tag@sha256:...` into its name, tag and digest. */
+export function splitImage(image: string): { name: string; tag?: string; digest?: string } {
+  const [withoutDigest = '', digest] = image.split('@');
+  const lastSlash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.indexOf(':', lastSlash + 1);
+  return colon === -1
+    ? { name: withoutDigest, digest }
+    : { name: withoutDigest.slice(0, colon), tag: withoutDigest.slice(colon + 1), digest };
+}

@@ -1,0 +1,142 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments, type Document } from 'yaml';
+import { z } from 'zod';
+import {
+  checkDockerfile,
+  composeProblems,
+  dockerfileProblems,
+  kubectlAvailable,
+  kubectlKustomize,
+  kubernetesProblems,
+  loadConfigSchemas,
+  objectShape,
+} from '../deploy-checks';
+
+// Static checks of Dockerfile, docker-compose.yml and k8s/ (no Docker engine or cluster needed),
+// against the services' real configuration schemas from dist/ (built by `npm test` first).
+const root = join(__dirname, '..', '..');
+const files = { root };
+const withKubectl = kubectlAvailable() ? it.each : it.skip.each;
+
+/** Edits the YAML documents of a file in place, comments kept. */
+function editYaml(file: string, edit: (documents: Document[]) => void): void {
+  const documents = parseAllDocuments(readFileSync(file, 'utf8'), { merge: true }) as Document[];
+  edit(documents);
+  writeFileSync(file, documents.map((d) => d.toString()).join('---\n'));
+}
+
+describe('deployment files', () => {
+  it.each([['k8s'], ['k8s/overlays/keda']])('%s passes every check', (dir) => {
+    expect(kubernetesProblems(join(root, dir), files)).toEqual([]);
+  });
+
+  withKubectl([['k8s'], ['k8s/overlays/keda']])("kubectl kustomize's rendering of %s passes too", (dir) => {
+    expect(kubernetesProblems(kubectlKustomize(join(root, dir)), files)).toEqual([]);
+  });
+
+  it('docker-compose.yml passes every check', () => {
+    expect(composeProblems(files)).toEqual([]);
+  });
+
+  it('the Dockerfile passes every check', () => {
+    expect(dockerfileProblems(root)).toEqual([]);
+  });
+});
+
+describe('the deployment checks catch', () => {
+  let copy: string;
+  beforeEach(() => {
+    copy = mkdtempSync(join(tmpdir(), 'deploy-checks-'));
+    cpSync(join(root, 'k8s'), join(copy, 'k8s'), { recursive: true });
+    cpSync(join(root, 'docker-compose.yml'), join(copy, 'docker-compose.yml'));
+  });
+  afterEach(() => rmSync(copy, { recursive: true, force: true }));
+
+  const k8sProblems = (schemas = loadConfigSchemas(root)) =>
+    kubernetesProblems(join(copy, 'k8s'), { root, composeFile: join(copy, 'docker-compose.yml'), schemas });
+  const copiedComposeProblems = () =>
+    composeProblems({ root, composeFile: join(copy, 'docker-compose.yml') });
+
+  it('a Deployment without its readiness probe', () => {
+    editYaml(join(copy, 'k8s/base/dispatcher.yaml'), ([deployment]) =>
+      deployment!.deleteIn(['spec', 'template', 'spec', 'containers', 0, 'readinessProbe']),
+    );
+    expect(k8sProblems()).toEqual(['Deployment dispatcher container dispatcher: no readinessProbe']);
+  });
+
+  it('a ConfigMap without KAFKA_BROKERS', () => {
+    for (const file of ['k8s/base/config.yaml', 'k8s/overlays/example/config.yaml']) {
+      editYaml(join(copy, file), ([configMap]) => configMap!.deleteIn(['data', 'KAFKA_BROKERS']));
+    }
+    expect(k8sProblems()).toEqual(
+      ['subscriptions', 'ingestion', 'dispatcher', 'dlq-review'].map(
+        (s) => `Deployment ${s} container ${s}: KAFKA_BROKERS is not set (the default is a local broker)`,
+      ),
+    );
+  });
+
+  it('a Secret without the key ring that production requires', () => {
+    editYaml(join(copy, 'k8s/base/secret.yaml'), ([secret]) =>
+      secret!.deleteIn(['stringData', 'SECRET_ENCRYPTION_KEYS']),
+    );
+    expect(k8sProblems()).toEqual(
+      ['subscriptions', 'dispatcher'].flatMap((s) => [
+        `Deployment ${s} container ${s}: SECRET_ENCRYPTION_KEYS refers to Secret smart-dairy-secrets key SECRET_ENCRYPTION_KEYS, which does not exist`,
+        expect.stringMatching(
+          new RegExp(
+            `^Deployment ${s} container ${s}: SECRET_ENCRYPTION_KEYS is required by apps/${s}/src/config\\.ts but not set`,
+          ),
+        ),
+      ]),
+    );
+  });
+
+  it('a variable a service schema starts requiring, in Kubernetes and in compose', () => {
+    const schemas = loadConfigSchemas(root);
+    const grown = {
+      ...schemas,
+      ingestion: z.object({ ...objectShape(schemas.ingestion), NEW_SETTING: z.string() }),
+    };
+    const message = 'NEW_SETTING is required by apps/ingestion/src/config.ts but not set (required, not set)';
+    expect(k8sProblems(grown)).toEqual([`Deployment ingestion container ingestion: ${message}`]);
+    expect(composeProblems({ root, schemas: grown })).toEqual([`compose service ingestion: ${message}`]);
+  });
+
+  it('internet egress for a pod other than the dispatcher', () => {
+    editYaml(join(copy, 'k8s/base/network-policies.yaml'), (policies) => {
+      const internet = policies.find((p) => p.getIn(['metadata', 'name']) === 'dispatcher-internet-egress')!;
+      internet.setIn(['spec', 'podSelector', 'matchLabels', 'app.kubernetes.io/name'], 'ingestion');
+    });
+    expect(k8sProblems()).toEqual([
+      'NetworkPolicy dispatcher-internet-egress: lets Deployment ingestion reach the internet; only the dispatcher may',
+      'Deployment dispatcher: no egress to the internet on 443 (partner endpoints)',
+    ]);
+  });
+
+  it('a compose service without its health check, or without the example key ring', () => {
+    editYaml(join(copy, 'docker-compose.yml'), ([compose]) => {
+      compose!.setIn(['services', 'ingestion', 'healthcheck'], null);
+      compose!.deleteIn(['x-example-key-ring', 'SECRET_ENCRYPTION_KEYS']);
+    });
+    expect(copiedComposeProblems()).toEqual([
+      expect.stringMatching(
+        /^compose service subscriptions: SECRET_ENCRYPTION_KEYS is required .* but not set/,
+      ),
+      'compose service ingestion: healthcheck.test is not a list of strings',
+      expect.stringMatching(/^compose service dispatcher: SECRET_ENCRYPTION_KEYS is required .* but not set/),
+    ]);
+  });
+
+  it('a service image running as root, and a build source left out of the context', () => {
+    const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8').replace('USER 1000:1000', 'USER root');
+    const ignored = [...readFileSync(join(root, '.dockerignore'), 'utf8').split('\n'), 'libs'];
+    expect(checkDockerfile(dockerfile, { root, ignored })).toEqual([
+      ...['subscriptions', 'ingestion', 'dispatcher', 'dlq-review', 'demo-receiver'].map(
+        (target) => `Dockerfile target ${target}: USER root is not a numeric non-root user`,
+      ),
+      'Dockerfile stage build: COPY libs is excluded by .dockerignore',
+    ]);
+  });
+});
