@@ -10,7 +10,7 @@ import type { ServiceProcess } from '@smart-dairy/stack';
 import { waitFor } from '@smart-dairy/stack';
 import { TopicReader, connectTestKafka, connectTestPrisma, uniquePrefix } from '@smart-dairy/testing';
 import { randomBytes } from 'node:crypto';
-import { ApiClient, expectProblem, problemPaths, startSubscriptions, type ApiResponse } from './api-client';
+import { ApiClient, expectProblem, problemPaths, startSubscriptions } from './api-client';
 
 jest.setTimeout(120_000);
 
@@ -109,16 +109,11 @@ describe('subscriptions service', () => {
       ['an unknown key', 'sdk_unknown-key'],
       ['another scheme', 'Basic abc'],
     ])('answers 401 problem+json to %s', async (_label, authorization) => {
-      const res = await fetch(`${service.url}/v1/subscriptions`, {
+      const anonymous = new ApiClient(service.url);
+      const res = await anonymous.get('/v1/subscriptions', {
         headers: authorization === undefined ? {} : { authorization },
       });
-      const parsed: ApiResponse = {
-        status: res.status,
-        headers: res.headers,
-        body: await res.json(),
-        text: '',
-      };
-      expectProblem(parsed, 401, 'unauthorized');
+      expectProblem(res, 401, 'unauthorized');
       expect(res.headers.get('www-authenticate')).toBe('Bearer');
     });
 
