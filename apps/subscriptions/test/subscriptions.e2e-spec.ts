@@ -72,8 +72,10 @@ describe('subscriptions service', () => {
     kafka = await connectTestKafka(prefix);
     prisma = await connectTestPrisma();
     changes = await new TopicReader(kafka, [INTERNAL_TOPICS.subscriptionChanges]).start();
-    service = await startSubscriptions(prefix, { ADMIN_API_KEY: adminKey, LOG_LEVEL: 'trace' }, (line) =>
-      logLines.push(line),
+    service = await startSubscriptions(
+      prefix,
+      { ADMIN_API_KEY: adminKey, LOG_LEVEL: 'trace', SECRET_REMINDER_INTERVAL_MS: '500' },
+      (line) => logLines.push(line),
     );
     api = new ApiClient(service.url, adminKey);
     for (const scope of ['read', 'producer'] as const) {
@@ -441,13 +443,16 @@ describe('subscriptions service', () => {
       ).toEqual(['grace_period_seconds']);
     });
 
-    it('marks secrets older than the rotation period as due', async () => {
+    it('marks secrets older than the rotation period as due, and the reminder names them', async () => {
       const sub = await createSubscription();
       await prisma.subscription.update({
         where: { id: sub.id },
         data: { secretCreatedAt: new Date(Date.now() - 91 * 86_400_000) },
       });
       expect((await api.get(`/v1/subscriptions/${sub.id}`)).body).toHaveProperty('secret_rotation_due', true);
+      await waitFor(() => logLines.some((l) => l.includes('due for rotation') && l.includes(sub.id)), {
+        description: 'the scheduled reminder naming it',
+      });
       await api.post(`/v1/subscriptions/${sub.id}/rotate-secret`);
       expect((await api.get(`/v1/subscriptions/${sub.id}`)).body).toHaveProperty(
         'secret_rotation_due',
