@@ -152,6 +152,7 @@ describe('schema vs migrations', () => {
       priority: Priority.high,
       status: DeliveryStatus.retrying,
       attemptCount: 2,
+      retryBudgetBase: 1,
       nextAttemptAt: at('2026-11-29T01:05:00.000Z'),
       lastError: 'HTTP 503',
       lastStatusCode: 503,

@@ -1,6 +1,6 @@
 export { createSubscriptionRow, type SubscriptionFixture } from './factories';
 export { TEST_PARTITIONS, connectTestKafka, serviceEnv, uniquePrefix } from './test-kafka';
-export { connectTestPrisma } from './test-prisma';
+export { SUITE_DATABASE_PREFIX, connectTestPrisma } from './test-prisma';
 export { TopicReader } from './topic-reader';
 export { TestReceiver, type Behaviour, type ReceivedDelivery } from './test-receiver';
 export { enqueueDeliveries, type EnqueueOptions } from './enqueue-deliveries';

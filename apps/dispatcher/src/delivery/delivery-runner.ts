@@ -19,9 +19,15 @@ export interface DeliveryState {
   budgetBase: number;
 }
 
+/** Resolves once the attempt's outcome is durable, i.e. when the delivery's offset may go. */
+export interface RunResult {
+  recorded: Promise<void>;
+}
+
 /**
- * One delivery, once: sign a fresh envelope, send it through the endpoint's breaker, decide
- * what comes next, and wait until that is recorded. Resolves when the delivery's offset may go.
+ * One delivery, once: sign a fresh envelope, send it through the endpoint's breaker and decide
+ * what comes next. It resolves as soon as the request is over, so the endpoint's slot is free
+ * for the next delivery while the outcome is written in the next batch.
  */
 @Injectable()
 export class DeliveryRunner {
@@ -35,7 +41,7 @@ export class DeliveryRunner {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async run(task: DeliveryTask, state: DeliveryState, endpoint: Endpoint | null): Promise<void> {
+  async run(task: DeliveryTask, state: DeliveryState, endpoint: Endpoint | null): Promise<RunResult> {
     const log = this.logger.child({
       deliveryId: task.deliveryId,
       eventId: task.eventId,
@@ -45,7 +51,7 @@ export class DeliveryRunner {
       return this.park(
         task,
         state,
-        { status: 'dead_lettered', reason: 'terminal' },
+        { status: 'dead_lettered', reason: 'terminal', why: 'subscription_deleted' },
         'subscription_deleted',
         log,
       );
@@ -104,7 +110,7 @@ export class DeliveryRunner {
       },
       'delivery attempt',
     );
-    await this.write(task, {
+    return this.write(task, {
       task,
       attemptCount: attempt,
       budgetBase: state.budgetBase,
@@ -150,7 +156,7 @@ export class DeliveryRunner {
     next: NextState,
     why: string,
     log: Logger,
-  ): Promise<void> {
+  ): RunResult {
     log.info({ why, next: next.status }, 'delivery not sent');
     return this.write(task, {
       task,
@@ -161,12 +167,13 @@ export class DeliveryRunner {
     });
   }
 
-  private async write(task: DeliveryTask, write: AttemptWrite): Promise<void> {
-    await this.recorder.record(write);
+  private write(task: DeliveryTask, write: AttemptWrite): RunResult {
+    const recorded = this.recorder.record(write);
     const outcome = write.next.status === 'retrying' ? 'retry_scheduled' : write.next.status;
     this.metrics.deliveries.inc({ outcome, event_type: task.eventType });
     if (write.next.status === 'retrying') this.metrics.retriesScheduled.inc();
     if (write.next.status === 'dead_lettered') this.metrics.deadLettered.inc({ reason: write.next.reason });
+    return { recorded };
   }
 }
 

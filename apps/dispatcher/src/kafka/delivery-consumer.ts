@@ -160,18 +160,26 @@ export class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy
         endpointId: task.subscriptionId,
         priority: task.priority,
         ratePerSecond: endpoints.get(task.subscriptionId)?.ratePerSecond ?? null,
-        run: () =>
-          this.runner
-            .run(task, state, endpoints.get(task.subscriptionId) ?? null)
-            .catch((error: unknown) => {
-              // Not recorded, so not committed: the task is read again after a restart or rebalance.
-              this.logger.error({ err: error, deliveryId: task.deliveryId }, 'delivery failed unexpectedly');
-            })
-            .finally(() => {
-              this.inFlight.delete(task.deliveryId);
-              offsets.complete(offset);
-              this.resumeIfRoom(key, offsets);
-            }),
+        run: async () => {
+          const done = () => {
+            this.inFlight.delete(task.deliveryId);
+            offsets.complete(offset);
+            this.resumeIfRoom(key, offsets);
+          };
+          try {
+            const { recorded } = await this.runner.run(
+              task,
+              state,
+              endpoints.get(task.subscriptionId) ?? null,
+            );
+            // The endpoint's slot is free now; the offset waits for the outcome to be durable.
+            void recorded.then(done);
+          } catch (error) {
+            // Not recorded, so not committed past: the task is read again after a restart or rebalance.
+            this.logger.error({ err: error, deliveryId: task.deliveryId }, 'delivery failed unexpectedly');
+            done();
+          }
+        },
       });
     }
     const size = this.queue.size;
