@@ -279,7 +279,9 @@ describe('WebhookValidator.validate', () => {
       const retry = JSON.stringify({ ...envelope, attempt: 2 });
       await validator.validate(headersFor(), body);
       await expect(validator.validate(headersFor(retry, NOW), retry)).resolves.toMatchObject({ valid: true });
-      await expect(validator.validate(headersFor(retry, NOW), retry)).resolves.toMatchObject({ reason: 'replayed' });
+      await expect(validator.validate(headersFor(retry, NOW), retry)).resolves.toMatchObject({
+        reason: 'replayed',
+      });
     });
 
     it.each([

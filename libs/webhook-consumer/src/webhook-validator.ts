@@ -135,7 +135,10 @@ export class WebhookValidator {
     const replayKey = `${envelope.id}@${timestamp}#${envelope.attempt}`;
     const ttlSeconds = timestamp + this.toleranceSeconds - nowSeconds + 1;
     if (!(await this.seenIds.addIfAbsent(replayKey, ttlSeconds))) {
-      return failure('replayed', `attempt ${envelope.attempt} of delivery ${envelope.id} was already accepted`);
+      return failure(
+        'replayed',
+        `attempt ${envelope.attempt} of delivery ${envelope.id} was already accepted`,
+      );
     }
 
     return { valid: true, deliveryId: envelope.id, eventType: envelope.event, timestamp, envelope };
