@@ -1,4 +1,5 @@
 export { freePort } from './free-port';
+export { ensureDemoSubscription, localAdminKey, publishSamples } from './demo';
 export { prepareDatabase } from './database';
 export { kafkaBroker } from './kafka-broker';
 export { repoRoot } from './paths';

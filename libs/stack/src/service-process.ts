@@ -4,13 +4,15 @@ import { repoRoot } from './paths';
 import { waitFor } from './wait-for';
 
 export const SERVICES = ['subscriptions', 'ingestion', 'dispatcher', 'dlq-review'] as const;
-export type ServiceName = (typeof SERVICES)[number];
+/** The four services, and the demo receiver of the local stack (an app too, but no Nest service). */
+export type ServiceName = (typeof SERVICES)[number] | 'demo-receiver';
 
 export const DEFAULT_PORTS: Record<ServiceName, number> = {
   subscriptions: 3001,
   ingestion: 3002,
   dispatcher: 3003,
   'dlq-review': 3004,
+  'demo-receiver': 4000,
 };
 
 export interface SpawnOptions {
@@ -18,6 +20,8 @@ export interface SpawnOptions {
   env?: NodeJS.ProcessEnv;
   /** Receives every line the service writes (JSON log lines, mostly). */
   onLine?: (line: string) => void;
+  /** The path that answers 200 once the process can do its work. */
+  readyPath?: string;
 }
 
 /** One service running from dist/ as a real child process, as it runs in production. */
@@ -59,7 +63,7 @@ export class ServiceProcess {
     await waitFor(
       async () => {
         if (exitCode !== undefined) throw new Error(`${this.name} exited with code ${exitCode}`);
-        const res = await fetch(`${this.url}/ready`);
+        const res = await fetch(`${this.url}${this.options.readyPath ?? '/ready'}`);
         return res.status === 200;
       },
       { timeoutMs, intervalMs: 200, description: `${this.name} to be ready` },
