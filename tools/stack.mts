@@ -81,7 +81,8 @@ try {
     apiUrl: url('subscriptions'),
     adminKey,
     receiverUrl: `${url('demo-receiver')}/webhooks`,
-    stateFile: join(dataDir, 'demo-subscription.json'),
+    // Per database, so stacks on different databases (a test's, say) keep their own demo subscription.
+    stateFile: join(dataDir, `demo-subscription.${new URL(databaseUrl).pathname.slice(1)}.json`),
     secretFile,
   });
   const published = await publishSamples(brokers.split(','));
