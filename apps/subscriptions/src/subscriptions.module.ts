@@ -1,7 +1,5 @@
-import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { ApiAuthModule } from '@smart-dairy/api-auth';
-import { KafkaClient } from '@smart-dairy/kafka';
-import { EventPublisher } from '@smart-dairy/producer';
 import { SecretCipher } from '@smart-dairy/secret-crypto';
 import { ServiceKitModule, type Logger } from '@smart-dairy/service-kit';
 import { ApiKeysController } from './api-keys/api-keys.controller';
@@ -30,9 +28,7 @@ export const CONTROLLERS = [
 ];
 
 @Module({})
-export class SubscriptionsModule implements OnApplicationShutdown {
-  constructor(@Inject(EventPublisher) private readonly publisher: EventPublisher) {}
-
+export class SubscriptionsModule {
   static forRoot(config: SubscriptionsConfig, logger: Logger): DynamicModule {
     return {
       module: SubscriptionsModule,
@@ -56,11 +52,6 @@ export class SubscriptionsModule implements OnApplicationShutdown {
               requireHttps: config.NODE_ENV === 'production',
             }),
         },
-        {
-          provide: EventPublisher,
-          inject: [KafkaClient],
-          useFactory: (kafka: KafkaClient) => EventPublisher.fromKafka(kafka),
-        },
         ChangeAnnouncer,
         ApiKeysService,
         SubscriptionsService,
@@ -69,9 +60,5 @@ export class SubscriptionsModule implements OnApplicationShutdown {
         RotationReminder,
       ],
     };
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.publisher.close();
   }
 }

@@ -475,23 +475,35 @@ describe('subscriptions service', () => {
   });
 
   describe('test deliveries', () => {
-    it('publishes the catalog sample as a new event and answers its delivery id', async () => {
+    it('hands the catalog sample to the dispatcher for this subscription only, and answers its delivery id', async () => {
       const sub = await createSubscription({ events: ['payment.*'] });
-      const reader = await new TopicReader(kafka, ['events.payment']).start();
+      const other = await createSubscription({ events: ['payment.*'] });
+      const deliveries = await new TopicReader(kafka, ['deliveries.high']).start();
+      const categoryTopic = await new TopicReader(kafka, ['events.payment']).start();
       const res = await api.post(`/v1/subscriptions/${sub.id}/test`, { event: 'payment.failed' });
       expect(res.status).toBe(202);
       const answer = res.body as { delivery_id: string; event_id: string; event: string };
       expect(answer.delivery_id).toBe(deliveryIdFor(answer.event_id, sub.id));
-      await waitFor(() => reader.messages.some((m) => m.value?.includes(answer.event_id)));
-      const message = reader.messages.find((m) => m.value?.includes(answer.event_id));
-      expect(JSON.parse(String(message?.value))).toEqual(
+      // The delivery is readable at once, for this subscription and no other.
+      const rows = await prisma.delivery.findMany({ where: { eventId: answer.event_id } });
+      expect(rows.map((r) => [r.id, r.subscriptionId, r.status])).toEqual([
+        [answer.delivery_id, sub.id, 'pending'],
+      ]);
+      await waitFor(() => deliveries.messages.some((m) => m.value?.includes(answer.delivery_id)));
+      const task = deliveryTaskCodec.decode(
+        deliveries.messages.find((m) => m.value?.includes(answer.delivery_id))?.value ?? null,
+      );
+      expect(task.ok && task.value).toEqual(
         expect.objectContaining({
-          id: answer.event_id,
-          event: 'payment.failed',
+          deliveryId: answer.delivery_id,
+          subscriptionId: sub.id,
+          eventType: 'payment.failed',
           data: EVENT_CATALOG['payment.failed'].sample,
         }),
       );
-      await reader.stop();
+      expect(categoryTopic.messages.some((m) => m.value?.includes(answer.event_id))).toBe(false);
+      expect(deliveries.messages.some((m) => String(m.key) === other.id)).toBe(false);
+      await Promise.all([deliveries.stop(), categoryTopic.stop()]);
       expect(await auditActions(sub.id)).toContain('subscription.tested');
     });
 

@@ -14,3 +14,4 @@ export {
   type DeadLetter,
 } from './dead-letter';
 export { deliveryOutcomeCodec, deliveryOutcomeSchema, type DeliveryOutcome } from './delivery-outcome';
+export { DELIVERY_TOPICS, publishDeliveryTasks } from './publish-delivery-tasks';

@@ -18,6 +18,8 @@ export const DEFAULT_PORTS: Record<ServiceName, number> = {
 export interface SpawnOptions {
   port: number;
   env?: NodeJS.ProcessEnv;
+  /** Extra Node options, e.g. `--cpu-prof` for a benchmark's profile run. */
+  nodeArgs?: readonly string[];
   /** Receives every line the service writes (JSON log lines, mostly). */
   onLine?: (line: string) => void;
   /** The path that answers 200 once the process can do its work. */
@@ -42,11 +44,15 @@ export class ServiceProcess {
   }
 
   start(): this {
-    const child = spawn(process.execPath, ['--enable-source-maps', this.entry()], {
-      cwd: repoRoot,
-      env: { ...process.env, ...this.options.env, PORT: String(this.options.port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...(this.options.nodeArgs ?? []), '--enable-source-maps', this.entry()],
+      {
+        cwd: repoRoot,
+        env: { ...process.env, ...this.options.env, PORT: String(this.options.port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const forward = (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n')) if (line) this.options.onLine?.(line);
     };

@@ -1,6 +1,6 @@
 import { DeliveryStatus, type PrismaService } from '@smart-dairy/db';
-import { INTERNAL_TOPICS, type KafkaClient } from '@smart-dairy/kafka';
-import { deliveryTaskCodec, type DeliveryTask } from '@smart-dairy/messages';
+import type { KafkaClient } from '@smart-dairy/kafka';
+import { publishDeliveryTasks, type DeliveryTask } from '@smart-dairy/messages';
 import { EVENT_CATALOG, deliveryIdFor, type EventType } from '@smart-dairy/schemas';
 import { randomUUID } from 'node:crypto';
 
@@ -56,20 +56,6 @@ export async function enqueueDeliveries(
       status: DeliveryStatus.pending,
     })),
   });
-  const topic = kafka.topic(
-    priority === 'high'
-      ? INTERNAL_TOPICS.deliveriesHigh
-      : priority === 'medium'
-        ? INTERNAL_TOPICS.deliveriesMedium
-        : INTERNAL_TOPICS.deliveriesLow,
-  );
-  for (let i = 0; i < tasks.length; i += 1_000) {
-    await kafka.producer.send({
-      topic,
-      messages: tasks
-        .slice(i, i + 1_000)
-        .map((t) => ({ key: subscriptionId, value: deliveryTaskCodec.encode(t) })),
-    });
-  }
+  for (let i = 0; i < tasks.length; i += 1_000) await publishDeliveryTasks(kafka, tasks.slice(i, i + 1_000));
   return tasks;
 }

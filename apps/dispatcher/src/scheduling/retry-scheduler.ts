@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { PrismaService } from '@smart-dairy/db';
-import { INTERNAL_TOPICS, KafkaClient } from '@smart-dairy/kafka';
-import { deliveryTaskCodec } from '@smart-dairy/messages';
+import { KafkaClient } from '@smart-dairy/kafka';
+import { publishDeliveryTasks, type DeliveryTask } from '@smart-dairy/messages';
 import { LOGGER, type Logger } from '@smart-dairy/service-kit';
 import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
 
@@ -12,12 +12,6 @@ interface DueRow {
   event_type: string;
   priority: 'high' | 'medium' | 'low';
 }
-
-const DELIVERY_TOPIC = {
-  high: INTERNAL_TOPICS.deliveriesHigh,
-  medium: INTERNAL_TOPICS.deliveriesMedium,
-  low: INTERNAL_TOPICS.deliveriesLow,
-} as const;
 
 /**
  * Durable retries: a waiting retry is a row in `retrying` with its due time, so it survives any
@@ -86,7 +80,7 @@ export class RetryScheduler implements OnApplicationBootstrap, OnModuleDestroy {
       select: { id: true, occurredAt: true, data: true },
     });
     const byId = new Map(events.map((e) => [e.id, e]));
-    const byTopic = new Map<string, { key: string; value: Buffer }[]>();
+    const tasks: DeliveryTask[] = [];
     for (const row of due) {
       const event = byId.get(row.event_id);
       if (!event) {
@@ -96,24 +90,16 @@ export class RetryScheduler implements OnApplicationBootstrap, OnModuleDestroy {
         );
         continue;
       }
-      const topic = this.kafka.topic(DELIVERY_TOPIC[row.priority]);
-      const list = byTopic.get(topic) ?? [];
-      list.push({
-        key: row.subscription_id,
-        value: deliveryTaskCodec.encode({
-          deliveryId: row.id,
-          eventId: row.event_id,
-          eventType: row.event_type,
-          subscriptionId: row.subscription_id,
-          priority: row.priority,
-          occurredAt: event.occurredAt.toISOString(),
-          data: event.data as Record<string, unknown>,
-        }),
+      tasks.push({
+        deliveryId: row.id,
+        eventId: row.event_id,
+        eventType: row.event_type,
+        subscriptionId: row.subscription_id,
+        priority: row.priority,
+        occurredAt: event.occurredAt.toISOString(),
+        data: event.data as Record<string, unknown>,
       });
-      byTopic.set(topic, list);
     }
-    await this.kafka.producer.sendBatch({
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
+    await publishDeliveryTasks(this.kafka, tasks);
   }
 }

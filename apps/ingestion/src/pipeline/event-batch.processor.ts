@@ -1,20 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { INTERNAL_TOPICS, KafkaClient } from '@smart-dairy/kafka';
-import { deliveryTaskCodec, invalidEventCodec, type DeliveryTask } from '@smart-dairy/messages';
+import { invalidEventCodec, publishDeliveryTasks, type DeliveryTask } from '@smart-dairy/messages';
 import { LOGGER, type Logger } from '@smart-dairy/service-kit';
-import type { Message } from 'kafkajs';
 import { SubscriptionView } from '../subscriptions/subscription-view';
 import { EventStore } from './event-store';
 import { fanOut } from './fan-out';
 import { IngestionMetrics } from './ingestion-metrics';
 import type { RawMessage } from './raw-message';
 import { validateMessages } from './validate';
-
-const DELIVERY_TOPIC = {
-  high: INTERNAL_TOPICS.deliveriesHigh,
-  medium: INTERNAL_TOPICS.deliveriesMedium,
-  low: INTERNAL_TOPICS.deliveriesLow,
-} as const;
 
 /**
  * One batch from a category topic, end to end: validate, quarantine, deduplicate, persist,
@@ -62,17 +55,7 @@ export class EventBatchProcessor {
   }
 
   private async handOff(tasks: readonly DeliveryTask[]): Promise<void> {
-    if (tasks.length === 0) return;
-    const byTopic = new Map<string, Message[]>();
-    for (const task of tasks) {
-      const topic = this.kafka.topic(DELIVERY_TOPIC[task.priority]);
-      const list = byTopic.get(topic) ?? [];
-      list.push({ key: task.subscriptionId, value: deliveryTaskCodec.encode(task) });
-      byTopic.set(topic, list);
-    }
-    await this.kafka.producer.sendBatch({
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
+    await publishDeliveryTasks(this.kafka, tasks);
     for (const task of tasks) this.metrics.deliveriesCreated.inc({ event_type: task.eventType });
   }
 }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DeliveryStatus, PrismaService, SubscriptionStatus } from '@smart-dairy/db';
 import { NotFoundProblem, ProblemError } from '@smart-dairy/http-problem';
-import { INTERNAL_TOPICS, KafkaClient } from '@smart-dairy/kafka';
-import { deliveryTaskCodec } from '@smart-dairy/messages';
+import { KafkaClient } from '@smart-dairy/kafka';
+import { publishDeliveryTasks } from '@smart-dairy/messages';
 import { auditEntry } from '../audit/audit-entry';
 import type { Actor } from '../http/actor';
 import { NEWEST_FIRST, after, toPage, type Page } from '../http/pagination';
@@ -14,12 +14,6 @@ import {
   type DeliveryView,
   type ListDeliveriesInput,
 } from './delivery.schemas';
-
-const DELIVERY_TOPICS = {
-  high: INTERNAL_TOPICS.deliveriesHigh,
-  medium: INTERNAL_TOPICS.deliveriesMedium,
-  low: INTERNAL_TOPICS.deliveriesLow,
-} as const;
 
 @Injectable()
 export class DeliveriesService {
@@ -86,24 +80,18 @@ export class DeliveriesService {
         data: auditEntry(actor, 'delivery.retried', 'delivery', id, { previous_status: found.status }),
       }),
     ]);
-    await this.kafka.producer.send({
-      topic: this.kafka.topic(DELIVERY_TOPICS[row.priority]),
-      messages: [
-        {
-          key: row.subscriptionId,
-          value: deliveryTaskCodec.encode({
-            deliveryId: row.id,
-            eventId: event.id,
-            eventType: event.type,
-            subscriptionId: row.subscriptionId,
-            priority: row.priority,
-            occurredAt: event.occurredAt.toISOString(),
-            data: event.data as Record<string, unknown>,
-            replay: true,
-          }),
-        },
-      ],
-    });
+    await publishDeliveryTasks(this.kafka, [
+      {
+        deliveryId: row.id,
+        eventId: event.id,
+        eventType: event.type,
+        subscriptionId: row.subscriptionId,
+        priority: row.priority,
+        occurredAt: event.occurredAt.toISOString(),
+        data: event.data as Record<string, unknown>,
+        replay: true,
+      },
+    ]);
     return deliveryView(row);
   }
 }

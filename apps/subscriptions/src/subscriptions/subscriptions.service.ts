@@ -1,8 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Prisma, PrismaService, SubscriptionStatus, type Subscription } from '@smart-dairy/db';
+import {
+  DeliveryStatus,
+  Prisma,
+  PrismaService,
+  SubscriptionStatus,
+  type Subscription,
+} from '@smart-dairy/db';
 import { ProblemError } from '@smart-dairy/http-problem';
-import type { SubscriptionChange } from '@smart-dairy/messages';
-import { EventPublisher } from '@smart-dairy/producer';
+import { KafkaClient } from '@smart-dairy/kafka';
+import { publishDeliveryTasks, type SubscriptionChange } from '@smart-dairy/messages';
 import {
   EVENT_CATALOG,
   MATCH_ALL_FILTER,
@@ -43,7 +49,7 @@ export class SubscriptionsService {
     private readonly urls: EndpointUrlPolicy,
     private readonly rotation: RotationPolicy,
     private readonly announcer: ChangeAnnouncer,
-    private readonly publisher: EventPublisher,
+    private readonly kafka: KafkaClient,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -175,16 +181,54 @@ export class SubscriptionsService {
     if (!row.events.some((filter) => matchesFilter(filter, type))) {
       throw new ProblemError('conflict', `The subscription does not receive ${type} events.`);
     }
+    // Only this subscription gets the test: the event and its one delivery are written here and
+    // handed straight to the dispatcher, never published where ingestion would fan it out.
     const eventId = `evt_test_${randomBytes(12).toString('hex')}`;
-    await this.publisher.publish(type, EVENT_CATALOG[type].sample, { id: eventId });
     const deliveryId = deliveryIdFor(eventId, id);
-    await this.prisma.auditLogEntry.create({
-      data: auditEntry(actor, 'subscription.tested', 'subscription', id, {
-        event: type,
-        event_id: eventId,
-        delivery_id: deliveryId,
+    const occurredAt = new Date();
+    const data = EVENT_CATALOG[type].sample as Record<string, unknown>;
+    const priority = EVENT_CATALOG[type].priority;
+    await this.prisma.$transaction([
+      this.prisma.event.create({
+        data: {
+          id: eventId,
+          type,
+          occurredAt,
+          data: data as Prisma.InputJsonObject,
+          sourceTopic: 'api:subscription-test',
+          sourcePartition: 0,
+          sourceOffset: '0',
+        },
       }),
-    });
+      this.prisma.delivery.create({
+        data: {
+          id: deliveryId,
+          eventId,
+          subscriptionId: id,
+          eventType: type,
+          priority,
+          status: DeliveryStatus.pending,
+        },
+      }),
+      this.prisma.auditLogEntry.create({
+        data: auditEntry(actor, 'subscription.tested', 'subscription', id, {
+          event: type,
+          event_id: eventId,
+          delivery_id: deliveryId,
+        }),
+      }),
+    ]);
+    await publishDeliveryTasks(this.kafka, [
+      {
+        deliveryId,
+        eventId,
+        eventType: type,
+        subscriptionId: id,
+        priority,
+        occurredAt: occurredAt.toISOString(),
+        data,
+      },
+    ]);
     return { delivery_id: deliveryId, event_id: eventId, event: type };
   }
 
