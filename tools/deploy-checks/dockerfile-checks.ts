@@ -154,8 +154,12 @@ function targetProblems(stages: Stage[], target: (typeof IMAGE_TARGETS)[number],
   const syntax = scriptSyntaxError(execForm(healthcheck.slice(healthcheck.indexOf('CMD') + 3).trim()));
   if (!healthcheck.includes('/health')) problem('no HEALTHCHECK of /health');
   else if (syntax) problem(`HEALTHCHECK script does not parse: ${syntax}`);
-  const port = (DEFAULT_PORTS as Record<string, number>)[target];
-  if (port !== undefined && env.get('PORT') !== String(port)) problem(`ENV PORT is not ${port}`);
+  // The four services read PORT; the demo receiver has its own variable.
+  const service = (SERVICES as readonly string[]).includes(target)
+    ? (target as (typeof SERVICES)[number])
+    : undefined;
+  if (service && env.get('PORT') !== String(DEFAULT_PORTS[service]))
+    problem(`ENV PORT is not ${DEFAULT_PORTS[service]}`);
   const installs = lineage
     .flatMap((s) => s.instructions)
     .filter((i) => i.keyword === 'RUN' && i.args.includes('npm ci'));
