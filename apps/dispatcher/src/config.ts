@@ -1,4 +1,13 @@
-import { commonEnv, durationMs, port, positiveInt, secretEnv, withSecretKeyRing } from '@smart-dairy/config';
+import {
+  allowPrivateEndpoints,
+  commonEnv,
+  durationMs,
+  endpointEnv,
+  port,
+  positiveInt,
+  secretEnv,
+  withSecretKeyRing,
+} from '@smart-dairy/config';
 import { z } from 'zod';
 import { DEFAULT_MAX_ATTEMPTS, parseRetrySchedule, type RetrySchedule } from './delivery/retry-schedule';
 
@@ -8,9 +17,8 @@ export const DispatcherConfigSchema = z
   .object({
     ...commonEnv,
     ...secretEnv,
+    ...endpointEnv,
     PORT: port(3003),
-    /** Loopback, private and plain-http endpoints: for the local stack and tests only. */
-    ALLOW_PRIVATE_ENDPOINTS: z.enum(['true', 'false']).optional(),
     DELIVERY_CONNECT_TIMEOUT_MS: durationMs(5_000),
     DELIVERY_TIMEOUT_MS: durationMs(10_000),
     RETRY_SCHEDULE: z.string().default('1m,2m,4m,8m,15m,30m,1h'),
@@ -56,8 +64,7 @@ export function dispatcherSettings(config: DispatcherConfig): DispatcherSettings
   return {
     config,
     retrySchedule: parseRetrySchedule(config.RETRY_SCHEDULE, { maxAttempts: config.RETRY_MAX_ATTEMPTS }),
-    allowPrivateEndpoints:
-      (config.ALLOW_PRIVATE_ENDPOINTS ?? String(config.NODE_ENV !== 'production')) === 'true',
+    allowPrivateEndpoints: allowPrivateEndpoints(config),
   };
 }
 

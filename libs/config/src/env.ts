@@ -116,3 +116,20 @@ export const positiveIntList = (fallback: readonly number[]) =>
     .transform((v) => v.split(',').map(Number))
     .pipe(z.array(z.number().int().positive()).min(1))
     .transform((numbers) => [...new Set(numbers)].sort((a, b) => a - b));
+
+/** Variables of the services that accept or call partner endpoints (subscriptions, dispatcher). */
+export const endpointEnv = {
+  /** Loopback, private and link-local hosts and plain http: for local stacks and tests. */
+  ALLOW_PRIVATE_ENDPOINTS: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1')),
+} as const;
+
+/** Private endpoints are allowed where configured, and by default everywhere but in production. */
+export function allowPrivateEndpoints(config: {
+  NODE_ENV: string;
+  ALLOW_PRIVATE_ENDPOINTS?: boolean;
+}): boolean {
+  return config.ALLOW_PRIVATE_ENDPOINTS ?? config.NODE_ENV !== 'production';
+}

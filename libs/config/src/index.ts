@@ -1,9 +1,11 @@
 export { ConfigError, loadConfig } from './load-config';
 export {
+  allowPrivateEndpoints,
   apiEnv,
   booleanFlag,
   commonEnv,
   durationMs,
+  endpointEnv,
   port,
   positiveInt,
   positiveIntList,
