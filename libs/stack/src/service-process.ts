@@ -30,6 +30,8 @@ export interface SpawnOptions {
 export class ServiceProcess {
   readonly url: string;
   private child: ChildProcess | undefined;
+  /** The last lines it wrote, to explain a failed start. */
+  private readonly tail: string[] = [];
   private exited: Promise<number | null> = Promise.resolve(null);
 
   constructor(
@@ -54,7 +56,12 @@ export class ServiceProcess {
       },
     );
     const forward = (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) if (line) this.options.onLine?.(line);
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line) continue;
+        this.tail.push(line);
+        if (this.tail.length > 20) this.tail.shift();
+        this.options.onLine?.(line);
+      }
     };
     child.stdout?.on('data', forward);
     child.stderr?.on('data', forward);
@@ -68,7 +75,9 @@ export class ServiceProcess {
     void this.exited.then((code) => (exitCode = code));
     await waitFor(
       async () => {
-        if (exitCode !== undefined) throw new Error(`${this.name} exited with code ${exitCode}`);
+        if (exitCode !== undefined) {
+          throw new Error(`${this.name} exited with code ${exitCode}:\n${this.tail.join('\n')}`);
+        }
         const res = await fetch(`${this.url}${this.options.readyPath ?? '/ready'}`);
         return res.status === 200;
       },
