@@ -71,18 +71,22 @@ export class ServiceProcess {
   }
 
   async waitUntilReady(timeoutMs = 60_000): Promise<void> {
-    let exitCode: number | null | undefined;
-    void this.exited.then((code) => (exitCode = code));
-    await waitFor(
+    let stopPolling = false;
+    // A process that dies while starting fails the wait at once, with what it last said.
+    const died = this.exited.then((code) => {
+      stopPolling = true;
+      throw new Error(`${this.name} exited with code ${code} while starting:\n${this.tail.join('\n')}`);
+    });
+    const ready = waitFor(
       async () => {
-        if (exitCode !== undefined) {
-          throw new Error(`${this.name} exited with code ${exitCode}:\n${this.tail.join('\n')}`);
-        }
+        if (stopPolling) return true;
         const res = await fetch(`${this.url}${this.options.readyPath ?? '/ready'}`);
         return res.status === 200;
       },
       { timeoutMs, intervalMs: 200, description: `${this.name} to be ready` },
     );
+    await Promise.race([ready, died]);
+    died.catch(() => undefined);
   }
 
   /** Resolves with the exit code once the process has ended on its own. */
