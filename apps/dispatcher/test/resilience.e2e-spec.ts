@@ -25,8 +25,12 @@ describe('dispatcher under failure', () => {
     receiver = await new TestReceiver().start();
   });
 
+  // Each test's dispatcher goes when the test ends, so none keeps working (or hanging) under the next.
+  afterEach(async () => {
+    await Promise.all(fixtures.splice(0).map((f) => f.stop()));
+  });
+
   afterAll(async () => {
-    await Promise.all(fixtures.map((f) => f.stop()));
     await receiver?.stop();
     await prisma?.$disconnect();
   });

@@ -35,6 +35,8 @@ export function serviceEnv(prefix: string, extra: NodeJS.ProcessEnv = {}): NodeJ
     KAFKA_EVENT_PARTITIONS: String(TEST_PARTITIONS.events),
     KAFKA_DELIVERY_PARTITIONS: String(TEST_PARTITIONS.deliveries),
     KAFKA_INTERNAL_PARTITIONS: String(TEST_PARTITIONS.internal),
+    // Several stacks share the test server's 100 connections.
+    DATABASE_POOL_SIZE: '4',
     ...extra,
   };
 }
