@@ -1,9 +1,16 @@
 import type { PrismaService } from '@smart-dairy/db';
+import { DEV_SECRET_ENCRYPTION_KEYS } from '@smart-dairy/config';
+import { INTERNAL_TOPICS } from '@smart-dairy/kafka';
+import { subscriptionChangeCodec } from '@smart-dairy/messages';
+import { SecretCipher } from '@smart-dairy/secret-crypto';
+import { generateSecret } from '@smart-dairy/signing';
 import { waitFor } from '@smart-dairy/stack';
 import { TestReceiver, connectTestPrisma, enqueueDeliveries, type Behaviour } from '@smart-dairy/testing';
 import { DispatcherFixture, FAST_RETRIES } from './dispatcher-fixture';
 
 jest.setTimeout(180_000);
+
+const cipher = SecretCipher.fromKeyRing(DEV_SECRET_ENCRYPTION_KEYS);
 
 describe('dispatcher: what each answer leads to', () => {
   let prisma: PrismaService;
@@ -159,6 +166,46 @@ describe('dispatcher: what each answer leads to', () => {
     expect(gap(0)).toBeLessThan(375 + 400);
     expect(gap(1)).toBeGreaterThanOrEqual(450);
     expect(gap(1)).toBeLessThan(750 + 400);
+  });
+
+  it('signs with the new secret right after a rotation is announced', async () => {
+    const sub = await fixture.subscribe(receiver, 'rotation');
+    const [before] = await enqueueDeliveries(prisma, fixture.kafka, { subscriptionId: sub.id, count: 1 });
+    await fixture.settled(before!.deliveryId);
+    // What the subscription service does on rotate-secret: new current, previous kept, then announced.
+    const rotated = generateSecret();
+    await prisma.subscription.update({
+      where: { id: sub.id },
+      data: {
+        secretCiphertext: cipher.encrypt(rotated),
+        previousSecretCiphertext: cipher.encrypt(sub.secret),
+        previousSecretExpiresAt: new Date(Date.now() + 86_400_000),
+        secretRotatedAt: new Date(),
+      },
+    });
+    await fixture.kafka.producer.send({
+      topic: fixture.kafka.topic(INTERNAL_TOPICS.subscriptionChanges),
+      messages: [
+        {
+          key: sub.id,
+          value: subscriptionChangeCodec.encode({
+            subscriptionId: sub.id,
+            change: 'secret_rotated',
+            at: new Date().toISOString(),
+          }),
+        },
+      ],
+    });
+    // The receiver now knows only the new secret: a delivery signed with the old one would fail.
+    receiver.endpoint('rotation', rotated);
+    await waitFor(async () => {
+      const [probe] = await enqueueDeliveries(prisma, fixture.kafka, { subscriptionId: sub.id, count: 1 });
+      await fixture.settled(probe!.deliveryId);
+      return receiver.hits('rotation').some((h) => h.deliveryId === probe!.deliveryId && h.verified);
+    });
+    expect(receiver.hits('rotation').filter((h) => h.deliveryId === before!.deliveryId)[0]?.verified).toBe(
+      true,
+    );
   });
 
   it('keeps its memory flat however large the responses are', async () => {
