@@ -47,6 +47,19 @@ describe('parseInputMessage', () => {
     expect(result.ok && result.event.data).toMatchObject({ created_at: '2026-03-02T12:45:00+05:30' });
   });
 
+  // Postgres refuses U+0000 in jsonb, so such an event could never be stored: it is rejected up front.
+  it.each([
+    ['a string of data', withData({ note: 'a\u0000b' }), 'data.note'],
+    ['a key of data', withData({ 'no\u0000te': 'x' }), 'data["no\\u0000te"]'],
+    ['a nested array item', withData({ tags: ['ok', { deep: '\u0000' }] }), 'data.tags[1].deep'],
+    ['a JSON escape', JSON.stringify(withData({ note: '\u0000' })), 'data.note'],
+  ])('rejects U+0000 in %s', (_case, raw, path) => {
+    expect(parseInputMessage(raw)).toEqual({
+      ok: false,
+      problems: [{ path, message: 'must not contain U+0000 (NUL)' }],
+    });
+  });
+
   it('types data by event type', () => {
     const result = parseInputMessage(orderCreated);
     if (!result.ok || result.event.event !== 'order.created')

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { EventCategory, EventData, EventType } from './event-catalog';
 import { isoTimestamp, toUtcTimestamp } from './iso-timestamp';
-import { problem, type Problem } from './problem';
+import { formatPath, problem, type Problem } from './problem';
 import { parseTypedMessage } from './typed-message';
 
 /** Upper bound for one message on an `events.<category>` topic, checked before parsing. */
@@ -63,6 +63,9 @@ function parse(raw: unknown, { expectedCategory }: InputMessageOptions): InputMe
   const parsed = parseTypedMessage(raw, inputMessageShape, MAX_EVENT_BYTES, expectedCategory);
   if (!parsed.ok) return parsed;
   const { id, event, timestamp, data } = parsed.value;
+  // Postgres cannot store U+0000 in jsonb: such an event would fail every insert and stall its partition.
+  const nul = pathOfNul(data, ['data']);
+  if (nul !== undefined) return { ok: false, problems: [problem(nul, 'must not contain U+0000 (NUL)')] };
   const typedEvent = {
     ...(id === undefined ? {} : { id }),
     event,
@@ -70,6 +73,19 @@ function parse(raw: unknown, { expectedCategory }: InputMessageOptions): InputMe
     data,
   };
   return { ok: true, event: typedEvent as TypedEvent };
+}
+
+/** Where the first key or string containing U+0000 is, if any. */
+function pathOfNul(value: unknown, path: PropertyKey[]): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? formatPath(path) : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const at = [...path, Array.isArray(value) ? Number(key) : key];
+    if (key.includes('\u0000')) return formatPath(at);
+    const found = pathOfNul(item, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** A fresh dedup key for an event whose producer sent none. */
