@@ -7,7 +7,11 @@ import { EventStore } from './event-store';
 import { fanOut } from './fan-out';
 import { IngestionMetrics } from './ingestion-metrics';
 import type { RawMessage } from './raw-message';
+import { sizeBatches } from './size-batches';
 import { validateMessages } from './validate';
+
+// Quarantine records carry the original value: a few of them already exceed what Kafka takes in one batch.
+const MAX_QUARANTINE_BATCH_BYTES = 512 * 1024;
 
 /**
  * One batch from a category topic, end to end: validate, quarantine, deduplicate, persist,
@@ -44,10 +48,10 @@ export class EventBatchProcessor {
 
   private async quarantine(invalid: ReturnType<typeof validateMessages>['invalid']): Promise<void> {
     if (invalid.length === 0) return;
-    await this.kafka.producer.send({
-      topic: this.kafka.topic(INTERNAL_TOPICS.invalid),
-      messages: invalid.map((record) => ({ key: record.key, value: invalidEventCodec.encode(record) })),
-    });
+    const messages = invalid.map((record) => ({ key: record.key, value: invalidEventCodec.encode(record) }));
+    for (const batch of sizeBatches(messages, MAX_QUARANTINE_BATCH_BYTES)) {
+      await this.kafka.producer.send({ topic: this.kafka.topic(INTERNAL_TOPICS.invalid), messages: batch });
+    }
     for (const record of invalid) {
       this.metrics.quarantined.inc({ topic: record.source.topic });
       this.logger.warn({ ...record.source, problems: record.problems }, 'invalid event quarantined');

@@ -1,5 +1,5 @@
 import type { InvalidEvent } from '@smart-dairy/messages';
-import { isEventCategory, parseInputMessage } from '@smart-dairy/schemas';
+import { MAX_EVENT_BYTES, isEventCategory, parseInputMessage, type Problem } from '@smart-dairy/schemas';
 import type { AcceptedEvent } from './accepted-event';
 import { derivedEventId } from './event-identity';
 import { headersAsStrings, type RawMessage } from './raw-message';
@@ -30,15 +30,27 @@ export function validateMessages(messages: readonly RawMessage[], topicPrefix: s
         source,
       });
     } else {
+      const kept = message.value?.subarray(0, MAX_EVENT_BYTES) ?? null;
       invalid.push({
         source,
         key: message.key?.toString('utf8') ?? null,
-        value: message.value?.toString('base64') ?? null,
+        value: kept?.toString('base64') ?? null,
         headers: headersAsStrings(message.headers),
-        problems: result.problems,
+        problems:
+          kept && message.value && kept.length < message.value.length
+            ? [...result.problems, truncated(kept.length, message.value.length)]
+            : result.problems,
         quarantinedAt: new Date().toISOString(),
       });
     }
   }
   return { accepted, invalid };
+}
+
+/**
+ * A quarantine record must stay publishable: Kafka takes messages up to 1 MiB, so a category topic can hold
+ * an original that would not fit again once base64-encoded. Only its start is kept, and said so.
+ */
+function truncated(kept: number, size: number): Problem {
+  return { path: '', message: `only the first ${kept} of ${size} bytes are kept in this record` };
 }
