@@ -1,4 +1,5 @@
 export { KafkaClient, type KafkaSettings } from './kafka-client';
+export { MAX_SEND_BYTES, sizeBatches } from './size-batches';
 export {
   CATEGORY_TOPICS,
   INTERNAL_TOPICS,

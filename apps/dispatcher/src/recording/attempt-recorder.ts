@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Prisma, PrismaService } from '@smart-dairy/db';
-import { INTERNAL_TOPICS, KafkaClient } from '@smart-dairy/kafka';
+import { INTERNAL_TOPICS, KafkaClient, sizeBatches } from '@smart-dairy/kafka';
 import {
   deadLetterCodec,
   deliveryOutcomeCodec,
@@ -18,6 +18,9 @@ interface Pending {
 }
 
 const RETRY_FLUSH_AFTER_MS = 1_000;
+// The attempt rows keep 64 KiB of each answer; a dead letter carries the start of each, so that one with
+// every attempt and the largest event data stays well under Kafka's 1 MiB message limit.
+const DEAD_LETTER_RESPONSE_CHARS = 4 * 1024;
 
 /**
  * Makes attempts durable in batches: attempt rows, delivery states, the subscription's failure
@@ -197,14 +200,14 @@ export class AttemptRecorder implements OnApplicationShutdown {
       return { key: w.task.subscriptionId, value: deliveryOutcomeCodec.encode(outcome) };
     });
     const deadLetters = await this.deadLetters(writes, now);
-    await this.kafka.producer.sendBatch({
-      topicMessages: [
-        { topic: this.kafka.topic(INTERNAL_TOPICS.outcomes), messages: outcomes },
-        ...(deadLetters.length
-          ? [{ topic: this.kafka.topic(INTERNAL_TOPICS.deadLetter), messages: deadLetters }]
-          : []),
-      ],
-    });
+    const sends: [string, Message[]][] = [
+      [this.kafka.topic(INTERNAL_TOPICS.outcomes), outcomes],
+      [this.kafka.topic(INTERNAL_TOPICS.deadLetter), deadLetters],
+    ];
+    // Dead letters are large (data and history): a batch of them may exceed what Kafka takes at once.
+    for (const [topic, messages] of sends) {
+      for (const batch of sizeBatches(messages)) await this.kafka.producer.send({ topic, messages: batch });
+    }
   }
 
   private async deadLetters(writes: AttemptWrite[], movedAt: string): Promise<Message[]> {
@@ -223,7 +226,7 @@ export class AttemptRecorder implements OnApplicationShutdown {
         errorClass: row.errorClass,
         error: row.error,
         latencyMs: row.latencyMs,
-        responseBody: row.responseBody,
+        responseBody: row.responseBody?.slice(0, DEAD_LETTER_RESPONSE_CHARS) ?? null,
         startedAt: row.startedAt.toISOString(),
         finishedAt: row.finishedAt.toISOString(),
       });

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { INTERNAL_TOPICS, KafkaClient } from '@smart-dairy/kafka';
+import { INTERNAL_TOPICS, KafkaClient, sizeBatches } from '@smart-dairy/kafka';
 import { invalidEventCodec, publishDeliveryTasks, type DeliveryTask } from '@smart-dairy/messages';
 import { LOGGER, type Logger } from '@smart-dairy/service-kit';
 import { SubscriptionView } from '../subscriptions/subscription-view';
@@ -7,11 +7,7 @@ import { EventStore } from './event-store';
 import { fanOut } from './fan-out';
 import { IngestionMetrics } from './ingestion-metrics';
 import type { RawMessage } from './raw-message';
-import { sizeBatches } from './size-batches';
 import { validateMessages } from './validate';
-
-// Quarantine records carry the original value: a few of them already exceed what Kafka takes in one batch.
-const MAX_QUARANTINE_BATCH_BYTES = 512 * 1024;
 
 /**
  * One batch from a category topic, end to end: validate, quarantine, deduplicate, persist,
@@ -49,7 +45,8 @@ export class EventBatchProcessor {
   private async quarantine(invalid: ReturnType<typeof validateMessages>['invalid']): Promise<void> {
     if (invalid.length === 0) return;
     const messages = invalid.map((record) => ({ key: record.key, value: invalidEventCodec.encode(record) }));
-    for (const batch of sizeBatches(messages, MAX_QUARANTINE_BATCH_BYTES)) {
+    // Quarantine records carry the original value: a few of them exceed what Kafka takes in one batch.
+    for (const batch of sizeBatches(messages)) {
       await this.kafka.producer.send({ topic: this.kafka.topic(INTERNAL_TOPICS.invalid), messages: batch });
     }
     for (const record of invalid) {
