@@ -33,6 +33,7 @@ export class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy
   private readonly inFlight = new Set<string>();
   private readonly queue: DispatchQueue;
   private commitTimer: NodeJS.Timeout | undefined;
+  private stopping = false;
 
   constructor(
     private readonly kafka: KafkaClient,
@@ -79,7 +80,9 @@ export class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy
   /** Stops intake, lets in-flight deliveries finish and be recorded, then commits what they freed. */
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.commitTimer);
-    await this.consumer?.stop();
+    this.stopping = true;
+    // Paused, not stopped: a stopped consumer has left its group, and kafkajs drops its commits.
+    this.consumer?.pause(DELIVERY_TOPICS.map((t) => ({ topic: this.kafka.topic(t) })));
     const deadline = Date.now() + this.settings.config.SHUTDOWN_TIMEOUT_MS;
     while (this.inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     await this.recorder.drain();
@@ -101,6 +104,8 @@ export class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy
     isRunning,
     isStale,
   }: EachBatchPayload): Promise<void> {
+    // A batch fetched before the pause: left unresolved, for whoever owns the partition next.
+    if (this.stopping) return;
     const key = `${batch.topic}:${batch.partition}`;
     const offsets = this.partitions.get(key) ?? new PartitionOffsets();
     this.partitions.set(key, offsets);
@@ -200,7 +205,12 @@ export class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   private resumeIfRoom(key: string, offsets: PartitionOffsets): void {
-    if (!this.paused.has(key) || offsets.inFlight > this.settings.config.PARTITION_MAX_IN_FLIGHT / 2) return;
+    if (
+      this.stopping ||
+      !this.paused.has(key) ||
+      offsets.inFlight > this.settings.config.PARTITION_MAX_IN_FLIGHT / 2
+    )
+      return;
     this.paused.delete(key);
     const separator = key.lastIndexOf(':');
     this.consumer?.resume([
