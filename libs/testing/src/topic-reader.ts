@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 
 /** Collects every message of some topics from the beginning, for assertions. */
 export class TopicReader {
-  readonly messages: (KafkaMessage & { topic: string })[] = [];
+  readonly messages: (KafkaMessage & { topic: string; partition: number })[] = [];
   private consumer: Consumer | undefined;
 
   constructor(
@@ -19,7 +19,9 @@ export class TopicReader {
     await consumer.subscribe({ topics: this.topics.map((t) => this.kafka.topic(t)), fromBeginning: true });
     await consumer.run({
       eachBatch: async ({ batch }) => {
-        for (const message of batch.messages) this.messages.push({ ...message, topic: batch.topic });
+        for (const message of batch.messages) {
+          this.messages.push({ ...message, topic: batch.topic, partition: batch.partition });
+        }
       },
     });
     return this;
