@@ -37,6 +37,15 @@ const config = {
       globalTeardown: '<rootDir>/tools/test/global-teardown.ts',
       slowTestThreshold: 30,
     },
+    {
+      ...shared,
+      // Short form by default (inside `npm test`); `npm run test:chaos` sets CHAOS=full.
+      displayName: 'chaos',
+      testMatch: ['<rootDir>/tools/chaos/**/*.chaos-spec.ts'],
+      globalSetup: '<rootDir>/tools/test/global-setup.ts',
+      globalTeardown: '<rootDir>/tools/test/global-teardown.ts',
+      slowTestThreshold: 300,
+    },
   ],
 };
 

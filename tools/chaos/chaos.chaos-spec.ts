@@ -1,0 +1,51 @@
+import { chaosBroker } from './chaos-broker';
+import { ChaosStack } from './chaos-stack';
+import type { Ledger } from './ledger';
+import { CHAOS_MODE, RUNS, expectSound, report, saveLogs, type Measurements } from './report';
+import { badEndpoints } from './scenarios/bad-endpoints';
+import { brokerOutage } from './scenarios/broker-outage';
+import { crashes } from './scenarios/crashes';
+import { poisonInput } from './scenarios/poison-input';
+import { postgresRestart } from './scenarios/postgres-restart';
+import { rollingRestart } from './scenarios/rolling-restart';
+import { scaleOut } from './scenarios/scale-out';
+import type { Scenario } from './scenarios/scenario';
+
+jest.setTimeout(600_000);
+
+/**
+ * The short form inside `npm test` covers crashes, the broker outage and poison input, at lower volume;
+ * the Postgres restart disturbs the machine's shared server and belongs to the full suite only.
+ */
+const SCENARIOS: Scenario[] =
+  CHAOS_MODE === 'full'
+    ? [crashes, brokerOutage, postgresRestart, rollingRestart, badEndpoints, poisonInput, scaleOut]
+    : [crashes, brokerOutage, poisonInput];
+
+/**
+ * The real pipeline (producer → ingestion → dispatcher → endpoints) on a broker of its own, under load
+ * and faults; each run's ledger must account for every published (event, subscription) pair.
+ */
+describe(`chaos (${CHAOS_MODE})`, () => {
+  beforeAll(() => chaosBroker.start());
+  afterAll(() => chaosBroker.stop());
+
+  describe.each(SCENARIOS)('$title', (scenario) => {
+    it.each(RUNS)('run %i', async (run) => {
+      const stack = await ChaosStack.start(scenario.stack);
+      let measured: Measurements;
+      let ledger: Ledger;
+      try {
+        measured = await scenario.run(stack);
+        ledger = await stack.settle(scenario.settleMs);
+        Object.assign(measured, scenario.afterSettle?.(stack));
+      } finally {
+        await stack.stop();
+        saveLogs(scenario.name, run, stack.logs);
+      }
+      report(scenario.name, run, ledger, measured);
+      expectSound(stack, ledger, { duplicates: scenario.duplicates });
+      scenario.check?.(stack, ledger, measured);
+    });
+  });
+});

@@ -1,0 +1,182 @@
+import type { EventType } from '@smart-dairy/schemas';
+import type { ServiceProcess } from '@smart-dairy/stack';
+import type { Behaviour } from '@smart-dairy/testing';
+import type { ChaosStack, EndpointPlan } from '../chaos-stack';
+import { chaosEvent } from '../load';
+import { nth, sleep } from '../util';
+import type { Measurements } from '../report';
+import { RATE, type Scenario } from './scenario';
+
+const DURATION_MS = 45_000;
+const OK: Behaviour = { kind: 'status', status: 200 };
+/** Long enough never to run out: a script's last behaviour repeats. */
+const cycle = (pattern: Behaviour[]): Behaviour[] =>
+  Array.from({ length: 50_000 }, (_, i) => nth(pattern, i));
+
+const HEALTHY = ['healthy-all', 'healthy-orders', 'healthy-money'];
+const ENDPOINTS: EndpointPlan[] = [
+  { path: 'healthy-all', events: ['*'] },
+  { path: 'healthy-orders', events: ['order.*'] },
+  { path: 'healthy-money', events: ['payment.*', 'shipment.*'] },
+  {
+    path: 'timeouts',
+    events: ['order.cancelled'],
+    script: cycle([{ kind: 'hang' }, OK, OK, OK, OK, OK, OK, OK]),
+  },
+  {
+    path: 'resets',
+    events: ['product.updated'],
+    script: cycle([{ kind: 'reset' }, { kind: 'reset' }, OK, OK, OK, OK]),
+  },
+  { path: 'bursts', events: ['user.registered'] },
+  { path: 'slow', events: ['inventory.low'], script: [{ kind: 'status', status: 200, delayMs: 400 }] },
+  { path: 'huge', events: ['shipment.created'], script: [{ kind: 'huge-body', bytes: 2 * 1024 * 1024 }] },
+  // Refuses for good with a huge body: dead letters whose history carries the start of each answer.
+  {
+    path: 'huge-refusals',
+    events: ['order.refunded'],
+    script: [{ kind: 'status', status: 400, body: 'x'.repeat(1024 * 1024) }],
+  },
+];
+/** Published at once at the start, to `huge-refusals` (and `healthy-orders`). */
+const REFUNDS = 40;
+/** Each faulty endpoint gets a tenth of the events; the healthy ones get all, orders or money. */
+const TYPES: readonly EventType[] = [
+  'order.created',
+  'payment.completed',
+  'order.updated',
+  'shipment.created',
+  'user.registered',
+  'order.created',
+  'inventory.low',
+  'product.updated',
+  'order.cancelled',
+  'payment.failed',
+];
+/** Bursts of each failure, 1.5 s in every 5 s. */
+const BURSTS: Behaviour[] = [
+  { kind: 'status', status: 500 },
+  { kind: 'status', status: 503 },
+  { kind: 'status', status: 429, headers: { 'retry-after': '1' } },
+];
+const ON_TIME_MS = 5_000;
+const HEAP_LIMIT_MB = 192;
+const MAX_RSS_MB = 448;
+
+/**
+ * Scenario 5: endpoints that time out, reset connections, fail in bursts, answer slowly or with huge
+ * bodies, next to healthy ones. The healthy ones keep up with the load (deliveries on time), nothing is
+ * lost, and the dispatcher's memory stays bounded.
+ */
+export const badEndpoints: Scenario = {
+  name: 's5-bad-endpoints',
+  title: 'scenario 5: timeouts, resets, error bursts, slow and huge answers next to healthy endpoints',
+  stack: {
+    label: 'endpoints',
+    endpoints: ENDPOINTS,
+    // A small heap: if the dispatcher's memory were not bounded, it would crash rather than just grow.
+    env: {
+      DELIVERY_TIMEOUT_MS: '3000',
+      RETRY_MAX_ATTEMPTS: '8',
+      NODE_OPTIONS: `--max-old-space-size=${HEAP_LIMIT_MB}`,
+    },
+  },
+  settleMs: 150_000,
+  async run(stack: ChaosStack): Promise<Measurements> {
+    const start = Date.now();
+    let loadOver = false;
+    const load = stack.load({ ratePerSecond: RATE, durationMs: DURATION_MS, types: TYPES }).finally(() => {
+      loadOver = true;
+    });
+    await stack.publisher.publishMany(
+      Array.from({ length: REFUNDS }, (_, i) =>
+        chaosEvent(`evt-${stack.prefix}refund-${i}`, 'order.refunded'),
+      ),
+    );
+    stack.owe(
+      Array.from({ length: REFUNDS }, (_, i) => ({
+        id: `evt-${stack.prefix}refund-${i}`,
+        type: 'order.refunded',
+      })),
+    );
+    const memory: Memory[] = [];
+    const sampler = (async () => {
+      while (!loadOver) {
+        memory.push(await memoryOf(stack.dispatcher()));
+        await sleep(1_000);
+      }
+    })();
+    for (let burst = 0; Date.now() - start < DURATION_MS; burst++) {
+      await sleep(3_500);
+      stack.rescript('bursts', nth(BURSTS, burst));
+      await sleep(1_500);
+      stack.rescript('bursts', OK);
+    }
+    await Promise.all([load, sampler]);
+    return {
+      'dispatcher-first-rss-mb': mb(memory[0]?.rss ?? 0),
+      'dispatcher-max-rss-mb': mb(Math.max(...memory.map((m) => m.rss))),
+      'dispatcher-max-heap-mb': mb(Math.max(...memory.map((m) => m.heap))),
+      'dispatcher-max-external-mb': mb(Math.max(...memory.map((m) => m.external))),
+    };
+  },
+  afterSettle(stack: ChaosStack): Measurements {
+    const latencies = healthyLatencies(stack);
+    return {
+      'healthy-pairs': latencies.length,
+      'healthy-on-time-ratio': latencies.filter((ms) => ms <= ON_TIME_MS).length / latencies.length,
+      'healthy-p50-ms': percentile(latencies, 0.5),
+      'healthy-p99-ms': percentile(latencies, 0.99),
+    };
+  },
+  check(_stack, _ledger, measured) {
+    expect(measured['healthy-on-time-ratio']).toBeGreaterThanOrEqual(0.99);
+    expect(measured['dispatcher-max-rss-mb']).toBeLessThan(MAX_RSS_MB);
+  },
+};
+
+/** From publication to the first receipt, for every pair of a healthy endpoint (never received: Infinity). */
+function healthyLatencies(stack: ChaosStack): number[] {
+  const publishedAt = new Map(stack.events.map((e) => [e.id, e.at]));
+  const pathOf = new Map(ENDPOINTS.map((e) => [stack.subscriptionOf(e.path), e.path]));
+  const firstReceipt = new Map<string, number>();
+  for (const r of stack.receipts()) {
+    const key = `${r.eventId} ${r.path}`;
+    if (HEALTHY.includes(r.path) && !firstReceipt.has(key)) firstReceipt.set(key, r.receivedAt);
+  }
+  return stack.expectedPairs().flatMap((pair) => {
+    const path = pathOf.get(pair.subscriptionId) ?? '';
+    if (!HEALTHY.includes(path)) return [];
+    const received = firstReceipt.get(`${pair.eventId} ${path}`);
+    return [received === undefined ? Infinity : received - (publishedAt.get(pair.eventId) ?? NaN)];
+  });
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+}
+
+interface Memory {
+  rss: number;
+  heap: number;
+  external: number;
+}
+
+const mb = (bytes: number) => bytes / 1024 / 1024;
+
+/** The process's memory as its /metrics reports it (prom-client's default metrics); zeros if it does not answer. */
+async function memoryOf(service: ServiceProcess): Promise<Memory> {
+  let text = '';
+  try {
+    text = await (await fetch(`${service.url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+  } catch {
+    // Counted as zero: a sample missed under load says nothing about memory.
+  }
+  const gauge = (name: string) => Number(new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  return {
+    rss: gauge('process_resident_memory_bytes'),
+    heap: gauge('nodejs_heap_size_used_bytes'),
+    external: gauge('nodejs_external_memory_bytes'),
+  };
+}
