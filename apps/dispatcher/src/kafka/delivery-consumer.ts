@@ -8,11 +8,18 @@ import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
 import { DeliveryRunner, type DeliveryState } from '../delivery/delivery-runner';
 import { DispatcherMetrics } from '../dispatcher-metrics';
 import { DispatchQueue } from '../endpoints/dispatch-queue';
-import { EndpointDirectory } from '../endpoints/endpoint-directory';
+import { EndpointDirectory, type Endpoint } from '../endpoints/endpoint-directory';
 import { AttemptRecorder } from '../recording/attempt-recorder';
 import { PartitionOffsets } from './partition-offsets';
 
 const COMMIT_INTERVAL_MS = 500;
+
+/** What dispatching a batch needs from Postgres, by delivery id and by subscription id. */
+interface Known {
+  states: Map<string, { status: DeliveryStatus; attemptCount: number; retryBudgetBase: number }>;
+  endpoints: Map<string, Endpoint | null>;
+}
+
 const DELIVERY_TOPICS = [
   INTERNAL_TOPICS.deliveriesHigh,
   INTERNAL_TOPICS.deliveriesMedium,
@@ -118,41 +125,45 @@ export class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy
       this.paused.add(key);
       pause();
     }
-    const tasks: { offset: string; task: DeliveryTask }[] = [];
-    for (const message of messages) {
-      offsets.track(message.offset);
-      resolveOffset(message.offset);
-      const decoded = deliveryTaskCodec.decode(message.value);
-      if (decoded.ok) tasks.push({ offset: message.offset, task: decoded.value });
-      else {
-        this.logger.error(
-          { topic: batch.topic, partition: batch.partition, offset: message.offset, error: decoded.error },
-          'unreadable delivery task skipped',
-        );
-        offsets.complete(message.offset);
-      }
-    }
+    const decoded = messages.map((m) => ({ offset: m.offset, task: deliveryTaskCodec.decode(m.value) }));
+    const tasks = decoded.flatMap(({ offset, task }) => (task.ok ? [{ offset, task: task.value }] : []));
+    // Read before anything is tracked or resolved: if Postgres is away, the whole batch fails and kafkajs
+    // hands the same messages again, rather than them being taken and never dispatched.
+    const known = await this.lookup(tasks);
     if (!isRunning() || isStale()) return;
-    await this.dispatch(key, offsets, tasks);
+    for (const { offset, task } of decoded) {
+      offsets.track(offset);
+      resolveOffset(offset);
+      if (task.ok) continue;
+      this.logger.error(
+        { topic: batch.topic, partition: batch.partition, offset, error: task.error },
+        'unreadable delivery task skipped',
+      );
+      offsets.complete(offset);
+    }
+    this.dispatch(key, offsets, tasks, known);
     this.metrics.lag.set({ topic: batch.topic, partition: batch.partition }, Number(batch.offsetLag()));
     await heartbeat();
   }
 
-  private async dispatch(
-    key: string,
-    offsets: PartitionOffsets,
-    tasks: { offset: string; task: DeliveryTask }[],
-  ): Promise<void> {
-    if (tasks.length === 0) return;
-    const ids = tasks.map((t) => t.task.deliveryId);
+  private async lookup(tasks: { task: DeliveryTask }[]): Promise<Known> {
+    if (tasks.length === 0) return { states: new Map(), endpoints: new Map() };
     const [rows, endpoints] = await Promise.all([
       this.prisma.delivery.findMany({
-        where: { id: { in: ids } },
+        where: { id: { in: tasks.map((t) => t.task.deliveryId) } },
         select: { id: true, status: true, attemptCount: true, retryBudgetBase: true },
       }),
       this.endpoints.lookup(tasks.map((t) => t.task.subscriptionId)),
     ]);
-    const states = new Map(rows.map((r) => [r.id, r]));
+    return { states: new Map(rows.map((r) => [r.id, r])), endpoints };
+  }
+
+  private dispatch(
+    key: string,
+    offsets: PartitionOffsets,
+    tasks: { offset: string; task: DeliveryTask }[],
+    { states, endpoints }: Known,
+  ): void {
     for (const { offset, task } of tasks) {
       const row = states.get(task.deliveryId);
       const state = row && this.acceptable(task, row);
