@@ -1,0 +1,190 @@
+// `npm run bench`: the whole platform on a broker and database of its own, the ceilings and the
+// four scenarios, then bench/results/<date>.json and .md. Options:
+//   --profile      services under --cpu-prof; the results get each one's top self-time functions
+//   --wait-quiet   first wait (up to 20 min) for load average < 1 and no other tests or services
+//   --smoke        the test suite's tiny volumes on the dedicated broker; prints, writes nothing
+//   --only s1,s3   just these parts (ceilings, s1, s2, s3, s4)
+import { dropDatabase } from '@smart-dairy/db';
+import { freePort, kafkaBroker, prepareDatabase, repoRoot } from '@smart-dairy/stack';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { readProfile, summarizeProfile, type ProfileSummary } from './cpu-profile.ts';
+import { renderMarkdown } from './markdown.ts';
+import { ratios, targets, type BenchResults, type Machine } from './report.ts';
+import {
+  FULL_VOLUMES,
+  PARTS,
+  SMOKE_SERVICE_ENV,
+  SMOKE_VOLUMES,
+  runBench,
+  type BenchRun,
+  type Part,
+} from './run-bench.ts';
+
+const RUN_BUDGET_MS = 14 * 60_000;
+const QUIET_WAIT_MS = 20 * 60_000;
+const QUIET_LOAD = 1;
+const DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/smart_dairy_bench';
+const BROKER_DIR = join(repoRoot, '.data', 'kafka-bench');
+const RESULTS_DIR = join(repoRoot, 'bench', 'results');
+
+const log = (message: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+/** Test runs and service processes of other engineers on this machine, which would skew every figure. */
+function busyProcesses(): string[] {
+  const found = spawnSync('pgrep', ['-af', 'jest|dist/apps'], { encoding: 'utf8' }).stdout;
+  return found
+    .split('\n')
+    .filter((line) => line && !line.startsWith(`${process.pid} `))
+    .map((line) => line.slice(0, 120));
+}
+
+async function waitUntilQuiet(): Promise<void> {
+  const giveUpAt = Date.now() + QUIET_WAIT_MS;
+  const load = () => loadavg()[0] ?? 0;
+  while (Date.now() < giveUpAt && (load() >= QUIET_LOAD || busyProcesses().length > 0)) {
+    log(`waiting for a quiet machine: load ${load().toFixed(2)}, ${busyProcesses().length} busy process(es)`);
+    await sleep(30_000);
+  }
+}
+
+function machine(): Machine {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).trim();
+  return {
+    cores: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
+    busyProcessesAtStart: busyProcesses(),
+    commit: git('rev-parse', '--short', 'HEAD'),
+    uncommittedFiles: git('status', '--porcelain').split('\n').filter(Boolean).length,
+  };
+}
+
+/** A fresh single-node broker on free ports: no other run's topics, offsets or load. */
+async function startBroker(): Promise<void> {
+  process.env.KAFKA_DATA_DIR = BROKER_DIR;
+  kafkaBroker.stop(); // a bench broker left over by an interrupted run
+  rmSync(BROKER_DIR, { recursive: true, force: true });
+  process.env.KAFKA_PORT = String(await freePort());
+  process.env.KAFKA_CONTROLLER_PORT = String(await freePort());
+  kafkaBroker.start();
+}
+
+function brokerPid(): Record<string, number> {
+  const file = join(BROKER_DIR, 'kafka.pid');
+  return existsSync(file) ? { 'kafka broker': Number(readFileSync(file, 'utf8')) } : {};
+}
+
+function profilesIn(dir: string): Record<string, ProfileSummary> {
+  const summaries: Record<string, ProfileSummary> = {};
+  for (const service of ['ingestion', 'dispatcher', 'dlq-review', 'subscriptions']) {
+    const file = join(dir, `${service}.cpuprofile`);
+    if (existsSync(file)) summaries[service] = summarizeProfile(readProfile(file));
+  }
+  return summaries;
+}
+
+async function main(): Promise<void> {
+  const { values: flags } = parseArgs({
+    options: {
+      profile: { type: 'boolean' },
+      'wait-quiet': { type: 'boolean' },
+      smoke: { type: 'boolean' },
+      only: { type: 'string' },
+    },
+  });
+  const only = flags.only?.split(',').map((p) => p.trim());
+  const unknown = only?.filter((p) => !(PARTS as readonly string[]).includes(p));
+  if (unknown?.length)
+    throw new Error(`--only: unknown part(s) ${unknown.join(', ')}; known: ${PARTS.join(', ')}`);
+  if (flags['wait-quiet']) await waitUntilQuiet();
+  const started = new Date();
+  const stamp = started
+    .toISOString()
+    .slice(0, 16)
+    .replace(/[:T]/g, (c) => (c === 'T' ? '-' : ''));
+  const facts = machine();
+  log(
+    `load average ${facts.loadAverageAtStart.join(' ')}; ${facts.busyProcessesAtStart.length} busy process(es)`,
+  );
+
+  await startBroker();
+  await dropDatabase(DATABASE_URL);
+  await prepareDatabase(DATABASE_URL);
+  const profileDir = flags.profile ? join(RESULTS_DIR, 'profiles', stamp) : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const stackOptions = {
+    brokers: `127.0.0.1:${process.env.KAFKA_PORT}`,
+    databaseUrl: DATABASE_URL,
+    topicPrefix: '',
+    env: flags.smoke ? SMOKE_SERVICE_ENV : {},
+    profileDir,
+  };
+  const volumes = flags.smoke ? SMOKE_VOLUMES : FULL_VOLUMES;
+  let run: BenchRun;
+  try {
+    run = await runBench(stackOptions, volumes, {
+      budgetMs: RUN_BUDGET_MS - (Date.now() - started.getTime()),
+      otherProcesses: brokerPid(),
+      only: only as Part[] | undefined,
+      onCleanup: (cleanup) => {
+        for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+          process.once(signal, () => {
+            log(`${signal}: stopping the services and the broker`);
+            void cleanup().finally(() => {
+              kafkaBroker.stop();
+              process.exit(130);
+            });
+          });
+        }
+      },
+      log,
+    });
+  } finally {
+    kafkaBroker.stop();
+  }
+  const ratioValues = ratios(run);
+  const results: BenchResults = {
+    startedAt: started.toISOString(),
+    durationSeconds: Math.round((Date.now() - started.getTime()) / 1000),
+    machine: facts,
+    volumes,
+    serviceEnv: {
+      ...stackOptions.env,
+      NODE_ENV: 'production',
+      ALLOW_PRIVATE_ENDPOINTS: 'true',
+      LOG_LEVEL: 'warn',
+    },
+    profiled: Boolean(profileDir),
+    parts: only ?? PARTS,
+    run,
+    ratios: ratioValues,
+    targets: targets(run, ratioValues),
+    ...(profileDir ? { profiles: profilesIn(profileDir) } : {}),
+  };
+  const markdown = renderMarkdown(results);
+  if (!flags.smoke) {
+    const suffix = `${only ? `-${only.join('-')}` : ''}${profileDir ? '-profile' : ''}`;
+    const base = join(RESULTS_DIR, `${stamp}${suffix}`);
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(`${base}.md`, markdown);
+    log(`wrote ${base}.json and .md`);
+  }
+  console.log(`\n${markdown}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    kafkaBroker.stop();
+    process.exit(1);
+  },
+);
