@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { stack } from './stack-from-dist';
 
 const { kafkaBroker, prepareDatabase } = stack;
@@ -10,6 +11,8 @@ export const TEST_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/smart_dai
  * teardown whether the broker is ours to stop.
  */
 export default async function globalSetup(): Promise<void> {
+  // Names this run's suite databases, so that concurrent runs on one server never drop each other's.
+  process.env.SMART_DAIRY_TEST_RUN = randomBytes(4).toString('hex');
   const startedKafka = !kafkaBroker.isRunning();
   if (startedKafka) kafkaBroker.start();
   process.env.SMART_DAIRY_TEST_STARTED_KAFKA = startedKafka ? '1' : '';

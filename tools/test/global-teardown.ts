@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { stack } from './stack-from-dist';
 
 // Must match SUITE_DATABASE_PREFIX of @smart-dairy/testing (aliases do not resolve in global setup/teardown).
-const SUITE_DATABASES = 'smart_dairy_suite_%';
+const suiteDatabasesOfThisRun = () => `smart_dairy_suite_${process.env.SMART_DAIRY_TEST_RUN}_%`;
 
 export default async function globalTeardown(): Promise<void> {
   if (process.env.SMART_DAIRY_TEST_STARTED_KAFKA === '1') stack.kafkaBroker.stop();
@@ -17,7 +17,7 @@ async function dropSuiteDatabases(): Promise<void> {
   try {
     const { rows } = await admin.query<{ datname: string }>(
       'SELECT datname FROM pg_database WHERE datname LIKE $1',
-      [SUITE_DATABASES],
+      [suiteDatabasesOfThisRun()],
     );
     for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   } finally {

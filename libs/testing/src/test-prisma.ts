@@ -14,7 +14,9 @@ export async function connectTestPrisma(): Promise<PrismaService> {
   const server = process.env.DATABASE_URL;
   if (!server) throw new Error('DATABASE_URL is not set: run integration tests through jest (global setup)');
   const url = new URL(server);
-  url.pathname = `/${SUITE_DATABASE_PREFIX}${randomBytes(6).toString('hex')}`;
+  // Named after the Jest run, whose teardown drops its own suites' databases and no one else's.
+  const run = process.env.SMART_DAIRY_TEST_RUN ?? 'adhoc';
+  url.pathname = `/${SUITE_DATABASE_PREFIX}${run}_${randomBytes(6).toString('hex')}`;
   await prepareDatabase(url.toString());
   process.env.DATABASE_URL = url.toString();
   const prisma = new PrismaService({ databaseUrl: url.toString(), poolSize: 5 });
