@@ -85,7 +85,7 @@ try {
     stateFile: join(dataDir, `demo-subscription.${new URL(databaseUrl).pathname.slice(1)}.json`),
     secretFile,
   });
-  const published = await publishSamples(brokers.split(','));
+  const published = await publishSamples(brokers.split(','), process.env.KAFKA_TOPIC_PREFIX);
   console.log(`
 demo subscription ${demo.id} receives every event type at ${url('demo-receiver')}/webhooks
 published ${published} sample events: watch the [demo-receiver] lines for verified deliveries

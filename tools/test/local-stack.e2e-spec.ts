@@ -1,17 +1,33 @@
+import { dropDatabase } from '@smart-dairy/db';
 import { repoRoot, waitFor } from '@smart-dairy/stack';
 import { BUSINESS_EVENT_TYPES } from '@smart-dairy/schemas';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 jest.setTimeout(180_000);
 
 /** What a newcomer sees after `npm start` (run here without the npm wrapper, dist/ is built). */
 describe('the local stack (npm start)', () => {
+  const database = `smart_dairy_stack_${randomBytes(4).toString('hex')}`;
+  const databaseUrl = `postgresql://postgres@127.0.0.1:5432/${database}`;
+
+  afterAll(async () => {
+    await dropDatabase(databaseUrl);
+    rmSync(join(repoRoot, '.data', `demo-subscription.${database}.json`), { force: true });
+  });
+
   it('shows 14 verified deliveries, serves the printed URLs and stops everything on Ctrl-C', async () => {
     const lines: string[] = [];
     const child = spawn(process.execPath, [join(repoRoot, 'tools', 'stack.mts')], {
       cwd: repoRoot,
-      env: { ...process.env, DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/smart_dairy_stack_test' },
+      // Topics and a database of its own, so another stack on the same broker cannot take its events.
+      env: {
+        ...process.env,
+        KAFKA_TOPIC_PREFIX: `stack${randomBytes(4).toString('hex')}.`,
+        DATABASE_URL: databaseUrl,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const collect = (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n'));
