@@ -104,7 +104,12 @@ export class ChaosStack {
 
   static async start(options: StackOptions): Promise<ChaosStack> {
     const stack = new ChaosStack(options);
-    await stack.boot();
+    try {
+      await stack.boot();
+    } catch (error) {
+      await stack.stop().catch(() => undefined);
+      throw error;
+    }
     return stack;
   }
 

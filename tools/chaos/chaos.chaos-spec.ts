@@ -28,7 +28,7 @@ const SCENARIOS: Scenario[] =
  */
 describe(`chaos (${CHAOS_MODE})`, () => {
   beforeAll(() => chaosBroker.start());
-  afterAll(() => chaosBroker.stop());
+  afterAll(() => chaosBroker.remove());
 
   describe.each(SCENARIOS)('$title', (scenario) => {
     it.each(RUNS)('run %i', async (run) => {

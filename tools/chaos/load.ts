@@ -17,7 +17,6 @@ export interface LoadPlan {
 }
 
 export interface LoadResult {
-  published: number;
   /** Batches the broker refused at least once (an outage), each retried until acknowledged. */
   failedSends: number;
 }
@@ -65,5 +64,5 @@ export async function runLoad(publisher: EventPublisher, plan: LoadPlan): Promis
     published += batch.length;
     plan.onPublished(batch);
   }
-  return { published, failedSends };
+  return { failedSends };
 }

@@ -37,7 +37,7 @@ export const brokerOutage: Scenario = {
       }),
     );
     measured['first-delivery-ms'] = (await stack.firstReceiptAfter(up)) - up;
-    await load;
+    measured['publish-refusals'] = (await load).failedSends;
     measured['first-new-event-delivery-ms'] = (await stack.firstDeliveryOfEventAfter(up)) - up;
     return measured;
   },
