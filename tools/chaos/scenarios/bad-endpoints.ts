@@ -62,8 +62,11 @@ const BURSTS: Behaviour[] = [
 const ON_TIME_MS = 5_000;
 /** About twice what the dispatcher needs under this load: a leak would crash it, not just show. */
 const HEAP_LIMIT_MB = 512;
-/** Heap in use in the second half of the load may exceed the first half's peak by this much at most. */
-const HEAP_GROWTH_ALLOWED = 1.25;
+/**
+ * Heap in use in the second half of the load may exceed the first half's peak by this much at most. It
+ * does rise by about a fifth (faulty endpoints' work piling up to the in-flight budget), then levels off.
+ */
+const HEAP_GROWTH_ALLOWED = 1.5;
 
 /**
  * Scenario 5: endpoints that time out, reset connections, fail in bursts, answer slowly or with huge
