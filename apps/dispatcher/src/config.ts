@@ -25,8 +25,14 @@ export const DispatcherConfigSchema = z
     RETRY_MAX_ATTEMPTS: positiveInt(DEFAULT_MAX_ATTEMPTS),
     ENDPOINT_CONCURRENCY: positiveInt(10),
     DISPATCH_GLOBAL_CONCURRENCY: positiveInt(512),
-    /** Deliveries taken from one partition and not yet finished; past it the partition is paused. */
-    PARTITION_MAX_IN_FLIGHT: positiveInt(1_000),
+    /** Deliveries taken from Kafka and not yet finished, across all partitions; past it intake pauses. */
+    PROCESS_MAX_IN_FLIGHT: positiveInt(2_000),
+    /** The same for one partition, so one slow endpoint's partition cannot take the whole process budget. */
+    PARTITION_MAX_IN_FLIGHT: positiveInt(500),
+    /** While intake is paused, a delivery that waited this long for its (slow) endpoint is deferred. */
+    BACKLOG_SHED_AFTER_MS: durationMs(5_000),
+    /** How long a deferred delivery waits in Postgres before it is tried again. */
+    BACKLOG_DEFER_MS: durationMs(10_000),
     BREAKER_ERROR_THRESHOLD_PERCENT: positiveInt(50),
     BREAKER_VOLUME_THRESHOLD: positiveInt(20),
     BREAKER_ROLLING_WINDOW_MS: durationMs(10_000),

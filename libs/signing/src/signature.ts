@@ -27,7 +27,9 @@ export function sign(secret: string, timestampSeconds: number, body: SignableBod
   if (!isUnixSeconds(timestampSeconds)) {
     throw new RangeError(`timestamp must be a non-negative integer of unix seconds, got ${timestampSeconds}`);
   }
-  const mac = createHmac('sha256', Buffer.from(secret, 'utf8'))
+  // A string key is taken as its UTF-8 bytes; passing it as a string rather than a Buffer is several
+  // times faster on Node 24, where a Buffer key goes through the slower KeyObject checks.
+  const mac = createHmac('sha256', secret)
     .update(`${timestampSeconds}.`, 'utf8')
     .update(typeof body === 'string' ? Buffer.from(body, 'utf8') : body)
     .digest('base64');

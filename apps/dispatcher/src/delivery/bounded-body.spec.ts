@@ -41,6 +41,8 @@ describe('readBoundedBody', () => {
     ],
     ['invalid UTF-8 within the limit', [Uint8Array.of(0x61, 0xff, 0x62)], 64, 'a\uFFFDb', 3],
     ['a lone lead byte at the very end', [Uint8Array.of(0x61, 0xe2)], 64, 'a\uFFFD', 2],
+    // Postgres text refuses U+0000, so a binary answer must not make its attempt unrecordable.
+    ['NUL bytes of a binary answer', [Uint8Array.of(0x61, 0x00, 0x62, 0x00)], 64, 'a\uFFFDb\uFFFD', 4],
   ])('reads %s whole', async (_case, chunks, limit, text, bytesRead) => {
     const { body, stats } = trackedBody(chunks);
     expect(await readBoundedBody(body, limit)).toEqual({ text, truncated: false, bytesRead });

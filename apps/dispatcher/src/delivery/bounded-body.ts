@@ -32,10 +32,15 @@ export async function readBoundedBody(
       // Left in stream mode for good, so a character cut in half at the limit is dropped, not garbled.
       parts.push(decoder.decode(chunk.subarray(0, room), { stream: true }));
       body.destroy?.();
-      return { text: parts.join(''), truncated: true, bytesRead };
+      return { text: storable(parts.join('')), truncated: true, bytesRead };
     }
     parts.push(decoder.decode(chunk, { stream: true }));
   }
   parts.push(decoder.decode());
-  return { text: parts.join(''), truncated: false, bytesRead };
+  return { text: storable(parts.join('')), truncated: false, bytesRead };
+}
+
+/** Postgres text cannot hold U+0000: a binary answer would otherwise make its attempt unrecordable. */
+function storable(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
 }

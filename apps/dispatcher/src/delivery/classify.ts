@@ -134,7 +134,7 @@ function* causeChain(error: unknown): Generator<object> {
 }
 
 function classifyOwnCode(error: object): NetworkErrorClass | undefined {
-  // AbortSignal.timeout() rejects with a DOMException, which has a name but no string code.
+  // The sender's deadline aborts with a DOMException, which has a name but no string code.
   if ((error as { name?: unknown }).name === 'TimeoutError') return 'timeout';
   const code = (error as { code?: unknown }).code;
   if (typeof code !== 'string') return undefined;

@@ -42,24 +42,22 @@ export class DeliveryRunner {
   ) {}
 
   async run(task: DeliveryTask, state: DeliveryState, endpoint: Endpoint | null): Promise<RunResult> {
-    const log = this.logger.child({
-      deliveryId: task.deliveryId,
-      eventId: task.eventId,
-      subscriptionId: task.subscriptionId,
-    });
+    // Plain fields rather than a child logger: pino serializes a child's bindings when it is made,
+    // which would cost every delivery even when info lines are not written.
+    const ids = { deliveryId: task.deliveryId, eventId: task.eventId, subscriptionId: task.subscriptionId };
     if (!endpoint) {
       return this.park(
         task,
         state,
         { status: 'dead_lettered', reason: 'terminal', why: 'subscription_deleted' },
         'subscription_deleted',
-        log,
+        ids,
       );
     }
     if (!endpoint.active || endpoint.secret === null) {
       const why = endpoint.secret === null ? 'secret_unavailable' : 'subscription_disabled';
       const nextAttemptAt = new Date(Date.now() + this.settings.config.DISABLED_SUBSCRIPTION_RECHECK_MS);
-      return this.park(task, state, { status: 'parked', nextAttemptAt, why }, why, log);
+      return this.park(task, state, { status: 'parked', nextAttemptAt, why }, why, ids);
     }
     const secret = endpoint.secret;
     const attempt = state.attemptCount + 1;
@@ -76,7 +74,7 @@ export class DeliveryRunner {
         state,
         { status: 'parked', nextAttemptAt, why: 'breaker_open' },
         'breaker_open',
-        log,
+        ids,
       );
     }
     const result = guarded.result;
@@ -100,8 +98,9 @@ export class DeliveryRunner {
     }
     const statusCode = result.outcome.kind === 'response' ? result.outcome.statusCode : null;
     this.metrics.attemptDuration.observe({ outcome: next.status }, result.latencyMs / 1000);
-    log.info(
+    this.logger.info(
       {
+        ...ids,
         attempt,
         statusCode,
         errorClass: classification.errorClass,
@@ -126,6 +125,19 @@ export class DeliveryRunner {
       },
       next,
     });
+  }
+
+  /** Not sent now because its endpoint has a backlog: waits in Postgres, its budget untouched. */
+  defer(task: DeliveryTask, state: DeliveryState): RunResult {
+    const nextAttemptAt = new Date(Date.now() + this.settings.config.BACKLOG_DEFER_MS);
+    const ids = { deliveryId: task.deliveryId, eventId: task.eventId, subscriptionId: task.subscriptionId };
+    return this.park(
+      task,
+      state,
+      { status: 'parked', nextAttemptAt, why: 'endpoint_backlog' },
+      'endpoint_backlog',
+      ids,
+    );
   }
 
   private send(task: DeliveryTask, attempt: number, url: string, secret: string): Promise<SendResult> {
@@ -155,9 +167,9 @@ export class DeliveryRunner {
     state: DeliveryState,
     next: NextState,
     why: string,
-    log: Logger,
+    ids: Record<string, string>,
   ): RunResult {
-    log.info({ why, next: next.status }, 'delivery not sent');
+    this.logger.info({ ...ids, why, next: next.status }, 'delivery not sent');
     return this.write(task, {
       task,
       attemptCount: state.attemptCount,

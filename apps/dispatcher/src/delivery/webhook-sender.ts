@@ -58,14 +58,20 @@ export class WebhookSender implements OnApplicationShutdown {
         error: 'endpoint is not https',
       };
     }
-    const deadline = AbortSignal.timeout(this.settings.config.DELIVERY_TIMEOUT_MS);
+    // A timer cleared at the end rather than AbortSignal.timeout, whose signal (and the request it
+    // references) stays alive until the timeout fires, thousands of requests later under load.
+    const deadline = new AbortController();
+    const timer = setTimeout(
+      () => deadline.abort(new DOMException('deadline passed', 'TimeoutError')),
+      this.settings.config.DELIVERY_TIMEOUT_MS,
+    );
     try {
       const response = await request(url, {
         method: 'POST',
         headers,
         body,
         dispatcher: this.agent,
-        signal: deadline,
+        signal: deadline.signal,
       });
       const retryAfter = response.headers['retry-after'];
       // The status decides the outcome; the body is only read for the log, within what is left of the deadline.
@@ -90,6 +96,8 @@ export class WebhookSender implements OnApplicationShutdown {
         responseBody: null,
         error: error instanceof Error ? error.message : String(error),
       };
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -17,6 +17,7 @@ function controllable(
       log.push(`${endpointId}:${priority}`);
       return done;
     },
+    shed: () => log.push(`shed ${endpointId}:${priority}`),
   };
   return { job, finish };
 }
@@ -76,6 +77,7 @@ describe('DispatchQueue', () => {
           log.push(id);
           return new Promise<void>((resolve) => started.push(resolve));
         },
+        shed: () => undefined,
       });
     }
     for (let i = 0; i < 6; i++) {
@@ -106,5 +108,27 @@ describe('DispatchQueue', () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+
+  it('sheds jobs that waited since before the cutoff, and only those', async () => {
+    let now = 0;
+    const log: string[] = [];
+    const queue = new DispatchQueue({ globalLimit: 10, endpointLimit: 1, now: () => now });
+    const hanging = controllable('hanging', 'high', log);
+    queue.submit(hanging.job);
+    queue.submit(controllable('hanging', 'high', log).job);
+    queue.submit(controllable('hanging', 'low', log).job);
+    now = 5_000;
+    queue.submit(controllable('hanging', 'high', log).job);
+    const healthy = controllable('healthy', 'high', log);
+    queue.submit(healthy.job);
+    expect(queue.shedWaitingSince(1_000)).toBe(2);
+    expect(log).toEqual(['hanging:high', 'healthy:high', 'shed hanging:high', 'shed hanging:low']);
+    expect(queue.size).toEqual({ running: 2, queued: 1 });
+    // The running job is untouched; the young one still runs once the slot frees.
+    hanging.finish();
+    await flush();
+    expect(log.at(-1)).toBe('hanging:high');
+    expect(queue.size).toEqual({ running: 2, queued: 0 });
   });
 });

@@ -8,10 +8,17 @@ export interface QueuedJob {
   /** Requests per second allowed to this endpoint; null for no limit. */
   ratePerSecond: number | null;
   run(): Promise<void>;
+  /** Called instead of `run` when the job is taken back unstarted (see `shedWaitingSince`). */
+  shed(): void;
+}
+
+interface Waiting {
+  job: QueuedJob;
+  since: number;
 }
 
 interface EndpointState {
-  jobs: Record<Priority, QueuedJob[]>;
+  jobs: Record<Priority, Waiting[]>;
   running: number;
   nextSlotAt: number;
   enqueued: Record<Priority, boolean>;
@@ -47,10 +54,41 @@ export class DispatchQueue {
 
   submit(job: QueuedJob): void {
     const endpoint = this.endpoint(job.endpointId);
-    endpoint.jobs[job.priority].push(job);
+    endpoint.jobs[job.priority].push({ job, since: this.now() });
     this.queued++;
     this.markReady(job.endpointId, endpoint, job.priority);
     this.pump();
+  }
+
+  /**
+   * Takes back every job that has waited since before `cutoff` without starting (its endpoint
+   * is slow or down) and calls its `shed`; returns how many. Jobs wait in submission order, so
+   * only the front of each queue is looked at.
+   */
+  shedWaitingSince(cutoff: number): number {
+    let shed = 0;
+    for (const [id, endpoint] of this.endpoints) {
+      for (const priority of PRIORITIES) {
+        const jobs = endpoint.jobs[priority];
+        let stale = 0;
+        while (stale < jobs.length && (jobs[stale] as Waiting).since < cutoff) stale++;
+        for (const { job } of jobs.splice(0, stale)) job.shed();
+        shed += stale;
+      }
+      this.forgetIfIdle(id, endpoint);
+    }
+    this.queued -= shed;
+    return shed;
+  }
+
+  private forgetIfIdle(id: string, endpoint: EndpointState): void {
+    if (
+      endpoint.running === 0 &&
+      PRIORITIES.every((p) => endpoint.jobs[p].length === 0) &&
+      !endpoint.wakeTimer
+    ) {
+      this.endpoints.delete(id);
+    }
   }
 
   private endpoint(id: string): EndpointState {
@@ -82,7 +120,7 @@ export class DispatchQueue {
       const endpoint = this.endpoints.get(id);
       if (!endpoint) continue;
       endpoint.enqueued[priority] = false;
-      const job = endpoint.jobs[priority][0];
+      const job = endpoint.jobs[priority][0]?.job;
       // A busy endpoint re-announces itself when one of its requests finishes.
       if (!job || endpoint.running >= this.options.endpointLimit) continue;
       const now = this.now();
@@ -106,13 +144,7 @@ export class DispatchQueue {
       endpoint.running--;
       this.running--;
       for (const p of PRIORITIES) this.markReady(id, endpoint, p);
-      if (
-        endpoint.running === 0 &&
-        PRIORITIES.every((p) => endpoint.jobs[p].length === 0) &&
-        !endpoint.wakeTimer
-      ) {
-        this.endpoints.delete(id);
-      }
+      this.forgetIfIdle(id, endpoint);
       this.pump();
     };
     // run() handles its own failures; a rejection here would be a bug, surfaced rather than swallowed.

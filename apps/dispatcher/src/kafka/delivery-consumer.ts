@@ -13,6 +13,7 @@ import { AttemptRecorder } from '../recording/attempt-recorder';
 import { PartitionOffsets } from './partition-offsets';
 
 const COMMIT_INTERVAL_MS = 500;
+const SHED_CHECK_INTERVAL_MS = 1_000;
 
 /** What dispatching a batch needs from Postgres, by delivery id and by subscription id. */
 interface Known {
@@ -29,8 +30,9 @@ const DELIVERY_TOPICS = [
 /**
  * Takes delivery tasks in batches and hands them to the dispatch queue without waiting for
  * them: deliveries of one partition complete out of order, and only offsets below which every
- * delivery is recorded get committed. A partition whose in-flight budget is full is paused
- * instead of buffered, so memory stays bounded under any backlog.
+ * delivery is recorded get committed. Unfinished deliveries are bounded per partition and per
+ * process: past either budget the partition is paused instead of buffered, so memory stays
+ * bounded under any backlog.
  */
 @Injectable()
 export class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
@@ -38,8 +40,11 @@ export class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy
   private readonly partitions = new Map<string, PartitionOffsets>();
   private readonly paused = new Set<string>();
   private readonly inFlight = new Set<string>();
+  /** Offsets tracked and not yet completed, over every partition (including ones since revoked). */
+  private unfinished = 0;
   private readonly queue: DispatchQueue;
   private commitTimer: NodeJS.Timeout | undefined;
+  private shedTimer: NodeJS.Timeout | undefined;
   private stopping = false;
 
   constructor(
@@ -82,11 +87,13 @@ export class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy
       eachBatch: (payload) => this.take(payload),
     });
     this.commitTimer = setInterval(() => void this.commit(), COMMIT_INTERVAL_MS);
+    this.shedTimer = setInterval(() => this.shedBacklog(), SHED_CHECK_INTERVAL_MS);
   }
 
   /** Stops intake, lets in-flight deliveries finish and be recorded, then commits what they freed. */
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.commitTimer);
+    clearInterval(this.shedTimer);
     this.stopping = true;
     // Paused, not stopped: a stopped consumer has left its group, and kafkajs drops its commits.
     this.consumer?.pause(DELIVERY_TOPICS.map((t) => ({ topic: this.kafka.topic(t) })));
@@ -116,9 +123,12 @@ export class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy
     const key = `${batch.topic}:${batch.partition}`;
     const offsets = this.partitions.get(key) ?? new PartitionOffsets();
     this.partitions.set(key, offsets);
-    const budget = this.settings.config.PARTITION_MAX_IN_FLIGHT;
+    const { PARTITION_MAX_IN_FLIGHT, PROCESS_MAX_IN_FLIGHT } = this.settings.config;
 
-    const room = Math.max(0, budget - offsets.inFlight);
+    const room = Math.max(
+      0,
+      Math.min(PARTITION_MAX_IN_FLIGHT - offsets.inFlight, PROCESS_MAX_IN_FLIGHT - this.unfinished),
+    );
     const messages = batch.messages.slice(0, room);
     if (messages.length < batch.messages.length) {
       // Not resolved, so these are fetched again once the partition resumes.
@@ -127,10 +137,21 @@ export class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy
     }
     const decoded = messages.map((m) => ({ offset: m.offset, task: deliveryTaskCodec.decode(m.value) }));
     const tasks = decoded.flatMap(({ offset, task }) => (task.ok ? [{ offset, task: task.value }] : []));
-    // Read before anything is tracked or resolved: if Postgres is away, the whole batch fails and kafkajs
-    // hands the same messages again, rather than them being taken and never dispatched.
-    const known = await this.lookup(tasks);
-    if (!isRunning() || isStale()) return;
+    // Reserved before the read, since other partitions' batches are taken concurrently.
+    this.unfinished += messages.length;
+    let known: Known;
+    try {
+      // Read before anything is tracked or resolved: if Postgres is away, the whole batch fails and kafkajs
+      // hands the same messages again, rather than them being taken and never dispatched.
+      known = await this.lookup(tasks);
+    } catch (error) {
+      this.release(messages.length);
+      throw error;
+    }
+    if (!isRunning() || isStale()) {
+      this.release(messages.length);
+      return;
+    }
     for (const { offset, task } of decoded) {
       offsets.track(offset);
       resolveOffset(offset);
@@ -139,9 +160,9 @@ export class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy
         { topic: batch.topic, partition: batch.partition, offset, error: task.error },
         'unreadable delivery task skipped',
       );
-      offsets.complete(offset);
+      this.complete(offsets, offset);
     }
-    this.dispatch(key, offsets, tasks, known);
+    this.dispatch(offsets, tasks, known);
     this.metrics.lag.set({ topic: batch.topic, partition: batch.partition }, Number(batch.offsetLag()));
     await heartbeat();
   }
@@ -149,17 +170,17 @@ export class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy
   private async lookup(tasks: { task: DeliveryTask }[]): Promise<Known> {
     if (tasks.length === 0) return { states: new Map(), endpoints: new Map() };
     const [rows, endpoints] = await Promise.all([
-      this.prisma.delivery.findMany({
-        where: { id: { in: tasks.map((t) => t.task.deliveryId) } },
-        select: { id: true, status: true, attemptCount: true, retryBudgetBase: true },
-      }),
+      this.prisma.$queryRaw<
+        { id: string; status: DeliveryStatus; attemptCount: number; retryBudgetBase: number }[]
+      >`
+        SELECT "id", "status", "attempt_count" AS "attemptCount", "retry_budget_base" AS "retryBudgetBase"
+        FROM "deliveries" WHERE "id" = ANY(${tasks.map((t) => t.task.deliveryId)}::text[])`,
       this.endpoints.lookup(tasks.map((t) => t.task.subscriptionId)),
     ]);
     return { states: new Map(rows.map((r) => [r.id, r])), endpoints };
   }
 
   private dispatch(
-    key: string,
     offsets: PartitionOffsets,
     tasks: { offset: string; task: DeliveryTask }[],
     { states, endpoints }: Known,
@@ -168,20 +189,21 @@ export class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy
       const row = states.get(task.deliveryId);
       const state = row && this.acceptable(task, row);
       if (!state || this.inFlight.has(task.deliveryId)) {
-        offsets.complete(offset);
+        this.complete(offsets, offset);
         continue;
       }
       this.inFlight.add(task.deliveryId);
+      const done = () => {
+        this.inFlight.delete(task.deliveryId);
+        this.complete(offsets, offset);
+        this.resumeWithRoom();
+      };
       this.queue.submit({
         endpointId: task.subscriptionId,
         priority: task.priority,
         ratePerSecond: endpoints.get(task.subscriptionId)?.ratePerSecond ?? null,
+        shed: () => void this.runner.defer(task, state).recorded.then(done),
         run: async () => {
-          const done = () => {
-            this.inFlight.delete(task.deliveryId);
-            offsets.complete(offset);
-            this.resumeIfRoom(key, offsets);
-          };
           try {
             const { recorded } = await this.runner.run(
               task,
@@ -215,18 +237,42 @@ export class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy
     return undefined;
   }
 
-  private resumeIfRoom(key: string, offsets: PartitionOffsets): void {
-    if (
-      this.stopping ||
-      !this.paused.has(key) ||
-      offsets.inFlight > this.settings.config.PARTITION_MAX_IN_FLIGHT / 2
-    )
-      return;
-    this.paused.delete(key);
-    const separator = key.lastIndexOf(':');
-    this.consumer?.resume([
-      { topic: key.slice(0, separator), partitions: [Number(key.slice(separator + 1))] },
-    ]);
+  /**
+   * While intake is paused, deliveries stuck behind a slow endpoint hold budget that healthy
+   * endpoints on the same partitions need: the long waiters move to Postgres (not sent, budget
+   * untouched) and come back through the retry scheduler.
+   */
+  private shedBacklog(): void {
+    if (this.paused.size === 0) return;
+    const shed = this.queue.shedWaitingSince(Date.now() - this.settings.config.BACKLOG_SHED_AFTER_MS);
+    if (shed > 0) this.logger.warn({ deferred: shed }, 'deliveries deferred behind slow endpoints');
+  }
+
+  /** Gives back a reservation that was not taken; nothing else may be left to resume the paused. */
+  private release(reserved: number): void {
+    this.unfinished -= reserved;
+    this.resumeWithRoom();
+  }
+
+  private complete(offsets: PartitionOffsets, offset: string): void {
+    if (offsets.complete(offset)) this.unfinished -= 1;
+  }
+
+  /** Resumes paused partitions once the process and each partition are back under half their budget. */
+  private resumeWithRoom(): void {
+    const { PARTITION_MAX_IN_FLIGHT, PROCESS_MAX_IN_FLIGHT } = this.settings.config;
+    if (this.stopping || this.paused.size === 0 || this.unfinished > PROCESS_MAX_IN_FLIGHT / 2) return;
+    const resumable = [...this.paused].filter(
+      (key) => (this.partitions.get(key)?.inFlight ?? 0) <= PARTITION_MAX_IN_FLIGHT / 2,
+    );
+    if (resumable.length === 0) return;
+    for (const key of resumable) this.paused.delete(key);
+    this.consumer?.resume(
+      resumable.map((key) => {
+        const separator = key.lastIndexOf(':');
+        return { topic: key.slice(0, separator), partitions: [Number(key.slice(separator + 1))] };
+      }),
+    );
   }
 
   private async commit(): Promise<void> {

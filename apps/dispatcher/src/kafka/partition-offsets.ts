@@ -17,8 +17,9 @@ export class PartitionOffsets {
     if (this.highestSeen === undefined || value > this.highestSeen) this.highestSeen = value;
   }
 
-  complete(offset: string): void {
-    this.pending.delete(BigInt(offset));
+  /** False when the offset was not in flight (already completed, or never tracked). */
+  complete(offset: string): boolean {
+    return this.pending.delete(BigInt(offset));
   }
 
   /** After a failed commit: report the same offset again next time. */

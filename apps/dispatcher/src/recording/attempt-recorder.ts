@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { Prisma, PrismaService } from '@smart-dairy/db';
+import { PrismaService } from '@smart-dairy/db';
 import { INTERNAL_TOPICS, KafkaClient, sizeBatches } from '@smart-dairy/kafka';
 import {
   deadLetterCodec,
@@ -10,7 +10,7 @@ import {
 import { LOGGER, type Logger } from '@smart-dairy/service-kit';
 import type { Message } from 'kafkajs';
 import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
-import type { AttemptWrite } from './attempt-write';
+import type { AttemptData, AttemptWrite } from './attempt-write';
 
 interface Pending {
   write: AttemptWrite;
@@ -99,47 +99,45 @@ export class AttemptRecorder implements OnApplicationShutdown {
 
   private async persist(writes: AttemptWrite[]): Promise<void> {
     const attempts = writes.flatMap((w) =>
-      w.attempt
-        ? [
-            {
-              deliveryId: w.task.deliveryId,
-              attempt: w.attempt.number,
-              statusCode: w.attempt.statusCode,
-              latencyMs: w.attempt.latencyMs,
-              errorClass: w.attempt.errorClass,
-              error: w.attempt.error,
-              responseBody: w.attempt.responseBody,
-              startedAt: w.attempt.startedAt,
-              finishedAt: w.attempt.finishedAt,
-            },
-          ]
-        : [],
+      w.attempt ? [{ deliveryId: w.task.deliveryId, ...w.attempt }] : [],
     );
     await this.prisma.$transaction([
-      ...(attempts.length
-        ? [this.prisma.deliveryAttempt.createMany({ data: attempts, skipDuplicates: true })]
-        : []),
+      ...(attempts.length ? [this.insertAttempts(attempts)] : []),
       this.updateDeliveries(writes),
       ...this.updateFailureStreaks(writes),
     ]);
     await this.publish(writes);
   }
 
+  // Batches are up to RECORD_BATCH_SIZE rows: one array per column keeps the statements small.
+  private insertAttempts(attempts: (AttemptData & { deliveryId: string })[]) {
+    const column = <T>(pick: (a: AttemptData & { deliveryId: string }) => T) => attempts.map(pick);
+    return this.prisma.$executeRaw`
+      INSERT INTO "delivery_attempts" ("delivery_id", "attempt", "status_code", "latency_ms", "error_class",
+        "error", "response_body", "started_at", "finished_at")
+      SELECT v.delivery_id, v.attempt, v.status_code, v.latency_ms, v.error_class, v.error, v.response_body,
+        v.started_at AT TIME ZONE 'UTC', v.finished_at AT TIME ZONE 'UTC'
+      FROM unnest(
+        ${column((a) => a.deliveryId)}::text[],
+        ${column((a) => a.number)}::int[],
+        ${column((a) => a.statusCode)}::int[],
+        ${column((a) => a.latencyMs)}::int[],
+        ${column((a) => a.errorClass)}::text[],
+        ${column((a) => a.error)}::text[],
+        ${column((a) => a.responseBody)}::text[],
+        ${column((a) => a.startedAt.toISOString())}::timestamptz[],
+        ${column((a) => a.finishedAt.toISOString())}::timestamptz[]
+      ) AS v(delivery_id, attempt, status_code, latency_ms, error_class, error, response_body, started_at,
+        finished_at)
+      ON CONFLICT DO NOTHING`;
+  }
+
   private updateDeliveries(writes: AttemptWrite[]) {
-    const rows = writes.map((w) => {
-      const status = w.next.status === 'parked' ? 'retrying' : w.next.status;
-      const nextAttemptAt = 'nextAttemptAt' in w.next ? w.next.nextAttemptAt.toISOString() : null;
-      const lastError = w.next.status === 'parked' ? w.next.why : (w.attempt?.errorClass ?? null);
-      const deliveredAt =
-        w.next.status === 'delivered' ? (w.attempt?.finishedAt ?? new Date()).toISOString() : null;
-      return Prisma.sql`(${w.task.deliveryId}, ${status}::"DeliveryStatus", ${w.attemptCount}::int,
-        ${w.budgetBase}::int, ${nextAttemptAt}::timestamptz, ${lastError}::text,
-        ${w.attempt?.statusCode ?? null}::int, ${deliveredAt}::timestamptz)`;
-    });
+    const column = <T>(pick: (w: AttemptWrite) => T) => writes.map(pick);
     // One statement for the batch; an older write never overtakes a newer one for the same delivery.
     return this.prisma.$executeRaw`
       UPDATE "deliveries" AS d SET
-        "status" = v.status,
+        "status" = v.status::"DeliveryStatus",
         "attempt_count" = v.attempt_count,
         "retry_budget_base" = v.budget_base,
         "next_attempt_at" = v.next_attempt_at AT TIME ZONE 'UTC',
@@ -147,8 +145,18 @@ export class AttemptRecorder implements OnApplicationShutdown {
         "last_status_code" = COALESCE(v.last_status_code, d."last_status_code"),
         "delivered_at" = COALESCE(v.delivered_at AT TIME ZONE 'UTC', d."delivered_at"),
         "updated_at" = now() AT TIME ZONE 'UTC'
-      FROM (VALUES ${Prisma.join(rows)})
-        AS v(id, status, attempt_count, budget_base, next_attempt_at, last_error, last_status_code, delivered_at)
+      FROM unnest(
+        ${column((w) => w.task.deliveryId)}::text[],
+        ${column((w) => (w.next.status === 'parked' ? 'retrying' : w.next.status))}::text[],
+        ${column((w) => w.attemptCount)}::int[],
+        ${column((w) => w.budgetBase)}::int[],
+        ${column((w) => ('nextAttemptAt' in w.next ? w.next.nextAttemptAt.toISOString() : null))}::timestamptz[],
+        ${column((w) => (w.next.status === 'parked' ? w.next.why : (w.attempt?.errorClass ?? null)))}::text[],
+        ${column((w) => w.attempt?.statusCode ?? null)}::int[],
+        ${column((w) =>
+          w.next.status === 'delivered' ? (w.attempt?.finishedAt ?? new Date()).toISOString() : null,
+        )}::timestamptz[]
+      ) AS v(id, status, attempt_count, budget_base, next_attempt_at, last_error, last_status_code, delivered_at)
       WHERE d."id" = v.id AND d."attempt_count" <= v.attempt_count`;
   }
 

@@ -9,21 +9,24 @@ export type NextState =
   /** Not sent at all (breaker open, subscription disabled): waits without spending its budget. */
   | { status: 'parked'; nextAttemptAt: Date; why: string };
 
+/** What one request to the endpoint gave. */
+export interface AttemptData {
+  number: number;
+  statusCode: number | null;
+  latencyMs: number;
+  errorClass: string | null;
+  error: string | null;
+  responseBody: string | null;
+  startedAt: Date;
+  finishedAt: Date;
+}
+
 /** One finished attempt, or one parking, to be made durable in a batch. */
 export interface AttemptWrite {
   task: DeliveryTask;
   /** The delivery's attempt count after this write. */
   attemptCount: number;
   budgetBase: number;
-  attempt: {
-    number: number;
-    statusCode: number | null;
-    latencyMs: number;
-    errorClass: string | null;
-    error: string | null;
-    responseBody: string | null;
-    startedAt: Date;
-    finishedAt: Date;
-  } | null;
+  attempt: AttemptData | null;
   next: NextState;
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DeliveryStatus, Prisma, PrismaService } from '@smart-dairy/db';
+import { DeliveryStatus, PrismaService } from '@smart-dairy/db';
 import type { DeliveryTask } from '@smart-dairy/messages';
 import type { AcceptedEvent } from './accepted-event';
 
@@ -17,20 +17,25 @@ export class EventStore {
 
   async storeEvents(events: readonly AcceptedEvent[]): Promise<StoredBatch> {
     if (events.length === 0) return { fresh: [], duplicates: [] };
-    const inserted = await this.prisma.event.createManyAndReturn({
-      data: events.map((e) => ({
-        id: e.id,
-        type: e.event.event,
-        occurredAt: new Date(e.event.timestamp),
-        data: e.event.data as Prisma.InputJsonObject,
-        partitionKey: e.key,
-        sourceTopic: e.source.topic,
-        sourcePartition: e.source.partition,
-        sourceOffset: e.source.offset,
-      })),
-      skipDuplicates: true,
-      select: { id: true },
-    });
+    // One array per column rather than a parameter per value: a chunk is thousands of rows, and this
+    // keeps the statement small and Prisma's per-parameter work out of the hot path.
+    const inserted = await this.prisma.$queryRaw<{ id: string }[]>`
+      INSERT INTO "events" ("id", "type", "occurred_at", "data", "partition_key",
+        "source_topic", "source_partition", "source_offset", "received_at")
+      SELECT v.id, v.type, v.occurred_at AT TIME ZONE 'UTC', v.data, v.partition_key,
+        v.source_topic, v.source_partition, v.source_offset, now() AT TIME ZONE 'UTC'
+      FROM unnest(
+        ${events.map((e) => e.id)}::text[],
+        ${events.map((e) => e.event.event)}::text[],
+        ${events.map((e) => new Date(e.event.timestamp).toISOString())}::timestamptz[],
+        ${events.map((e) => JSON.stringify(e.event.data))}::jsonb[],
+        ${events.map((e) => e.key)}::text[],
+        ${events.map((e) => e.source.topic)}::text[],
+        ${events.map((e) => e.source.partition)}::int[],
+        ${events.map((e) => e.source.offset)}::text[]
+      ) AS v(id, type, occurred_at, data, partition_key, source_topic, source_partition, source_offset)
+      ON CONFLICT DO NOTHING
+      RETURNING "id"`;
     const insertedIds = new Set(inserted.map((row) => row.id));
     const clashing = events.filter((e) => !insertedIds.has(e.id));
     if (clashing.length === 0) return { fresh: [...events], duplicates: [] };
@@ -59,18 +64,20 @@ export class EventStore {
    */
   async storeDeliveries(tasks: readonly DeliveryTask[]): Promise<DeliveryTask[]> {
     if (tasks.length === 0) return [];
-    const inserted = await this.prisma.delivery.createManyAndReturn({
-      data: tasks.map((t) => ({
-        id: t.deliveryId,
-        eventId: t.eventId,
-        subscriptionId: t.subscriptionId,
-        eventType: t.eventType,
-        priority: t.priority,
-        status: DeliveryStatus.pending,
-      })),
-      skipDuplicates: true,
-      select: { id: true },
-    });
+    const inserted = await this.prisma.$queryRaw<{ id: string }[]>`
+      INSERT INTO "deliveries" ("id", "event_id", "subscription_id", "event_type", "priority", "status",
+        "created_at", "updated_at")
+      SELECT v.id, v.event_id, v.subscription_id, v.event_type, v.priority::"Priority",
+        ${DeliveryStatus.pending}::"DeliveryStatus", now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+      FROM unnest(
+        ${tasks.map((t) => t.deliveryId)}::text[],
+        ${tasks.map((t) => t.eventId)}::text[],
+        ${tasks.map((t) => t.subscriptionId)}::text[],
+        ${tasks.map((t) => t.eventType)}::text[],
+        ${tasks.map((t) => t.priority)}::text[]
+      ) AS v(id, event_id, subscription_id, event_type, priority)
+      ON CONFLICT DO NOTHING
+      RETURNING "id"`;
     if (inserted.length === tasks.length) return [...tasks];
     const insertedIds = new Set(inserted.map((row) => row.id));
     const existing = tasks.filter((t) => !insertedIds.has(t.deliveryId));
