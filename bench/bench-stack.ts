@@ -83,6 +83,11 @@ export class BenchStack {
     return Object.fromEntries([...this.services].flatMap(([name, s]) => (s.pid ? [[name, s.pid]] : [])));
   }
 
+  /** Each service's Prometheus endpoint, by name. */
+  metricsUrls(): Record<string, string> {
+    return Object.fromEntries([...this.services].map(([name, s]) => [name, `${s.url}/metrics`]));
+  }
+
   /** SIGTERM to all, so in-flight work finishes and profiles are written. */
   async stop(): Promise<void> {
     await Promise.all([...this.services.values()].map((s) => s.stop('SIGTERM')));

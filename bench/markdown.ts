@@ -103,10 +103,13 @@ export function renderMarkdown(results: BenchResults): string {
         ),
         '\nResources during S1 (from the first publish until every delivery was persisted):\n',
         table(
-          ['process', 'peak RSS', 'CPU seconds'],
+          ['process', 'peak RSS', 'peak V8 heap used / reserved, external', 'CPU seconds'],
           Object.entries(s.resources).map(([name, u]) => [
             name,
             Number.isNaN(u.peakRssMiB) ? '—' : `${u.peakRssMiB} MiB`,
+            u.peakHeapUsedMiB === undefined
+              ? ''
+              : `${u.peakHeapUsedMiB} / ${u.peakHeapTotalMiB} MiB, ${u.peakExternalMiB} MiB`,
             u.cpuSeconds,
           ]),
         ),

@@ -6,10 +6,21 @@ export interface ProcessUsage {
   peakRssMiB: number;
   /** User plus system CPU time used while sampling. */
   cpuSeconds: number;
+  /** Highest V8 heap in use and reserved, and memory outside it (Buffers), from the service's /metrics. */
+  peakHeapUsedMiB?: number;
+  peakHeapTotalMiB?: number;
+  peakExternalMiB?: number;
 }
 
 const MiB = 1024 * 1024;
 const SAMPLE_EVERY_MS = 250;
+const HEAP_EVERY_MS = 1_000;
+const HEAP_GAUGES = [
+  'nodejs_heap_size_used_bytes',
+  'nodejs_heap_size_total_bytes',
+  'nodejs_external_memory_bytes',
+] as const;
+type HeapGauge = (typeof HEAP_GAUGES)[number];
 const ticksPerSecond = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
 
 /** User plus system CPU ticks of a process, or undefined once it is gone. */
@@ -58,11 +69,16 @@ export class ResourceSampler {
   private readonly startTicks = new Map<number, number>();
   private readonly peakKiB = new Map<number, number>();
   private postgresStart = new Map<number, number>();
+  private readonly peakHeap = new Map<string, Partial<Record<HeapGauge, number>>>();
   private timer: NodeJS.Timeout | undefined;
+  private heapTimer: NodeJS.Timeout | undefined;
   private readonly pids: Record<string, number>;
+  private readonly metricsUrls: Record<string, string>;
 
-  constructor(pids: Record<string, number>) {
+  /** `metricsUrls`: the /metrics of the processes (by the same names) that have one. */
+  constructor(pids: Record<string, number>, metricsUrls: Record<string, string> = {}) {
     this.pids = pids;
+    this.metricsUrls = metricsUrls;
   }
 
   start(): this {
@@ -77,18 +93,28 @@ export class ResourceSampler {
     }
     this.postgresStart = new Map(postgresPids().map((pid) => [pid, cpuTicks(pid) ?? 0]));
     this.timer = setInterval(() => this.sample(), SAMPLE_EVERY_MS);
+    this.heapTimer = setInterval(() => void this.sampleHeaps(), HEAP_EVERY_MS);
     return this;
   }
 
   stop(): Record<string, ProcessUsage> {
     clearInterval(this.timer);
+    clearInterval(this.heapTimer);
     this.sample();
     const usage: Record<string, ProcessUsage> = {};
     for (const [name, pid] of Object.entries(this.pids)) {
       const peak = Math.max(this.peakKiB.get(pid) ?? 0, statusKiB(pid, 'VmHWM'));
+      const heap = this.peakHeap.get(name);
       usage[name] = {
         peakRssMiB: Math.round((peak * 1024) / MiB),
         cpuSeconds: seconds((cpuTicks(pid) ?? 0) - (this.startTicks.get(pid) ?? 0)),
+        ...(heap
+          ? {
+              peakHeapUsedMiB: Math.round((heap.nodejs_heap_size_used_bytes ?? 0) / MiB),
+              peakHeapTotalMiB: Math.round((heap.nodejs_heap_size_total_bytes ?? 0) / MiB),
+              peakExternalMiB: Math.round((heap.nodejs_external_memory_bytes ?? 0) / MiB),
+            }
+          : {}),
       };
     }
     let postgresTicks = 0;
@@ -102,6 +128,24 @@ export class ResourceSampler {
     for (const pid of Object.values(this.pids)) {
       this.peakKiB.set(pid, Math.max(this.peakKiB.get(pid) ?? 0, statusKiB(pid, 'VmRSS')));
     }
+  }
+
+  private async sampleHeaps(): Promise<void> {
+    await Promise.all(
+      Object.entries(this.metricsUrls).map(async ([name, url]) => {
+        try {
+          const text = await (await fetch(url)).text();
+          const peak = this.peakHeap.get(name) ?? {};
+          for (const gauge of HEAP_GAUGES) {
+            const value = Number(new RegExp(`^${gauge}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+            peak[gauge] = Math.max(peak[gauge] ?? 0, value);
+          }
+          this.peakHeap.set(name, peak);
+        } catch {
+          // A busy service may not answer within the second: the next sample counts.
+        }
+      }),
+    );
   }
 }
 

@@ -130,6 +130,7 @@ export async function runBench(
       api: new SubscriptionsApi(stack.service('subscriptions').url, stack.adminKey),
       publisher,
       records,
+      metricsUrls: () => stack.metricsUrls(),
       pids: () => ({ ...stack.pids(), ...otherProcesses, 'bench (receiver, publisher)': process.pid }),
       runTag,
       subscriptions: volumes.subscriptions,

@@ -17,6 +17,8 @@ export interface ScenarioContext {
   records: DeliveryRecords;
   /** Processes whose resources S1 reports, by name. */
   pids: () => Record<string, number>;
+  /** The services' /metrics, for their V8 heap sizes. */
+  metricsUrls: () => Record<string, string>;
   runTag: string;
   subscriptions: number;
   /** Partitions of each deliveries.<priority> topic, to tell which endpoints share one. */
@@ -138,7 +140,7 @@ export async function throughput(
 ): Promise<ThroughputResult> {
   const { endpoints, load } = await prepare(ctx, 's1');
   ctx.log(`S1: publishing ${events} events to ${ctx.subscriptions} subscriptions`);
-  const sampler = new ResourceSampler(ctx.pids()).start();
+  const sampler = new ResourceSampler(ctx.pids(), ctx.metricsUrls()).start();
   const started = performance.now();
   await load.burst(events);
   const publishMs = performance.now() - started;

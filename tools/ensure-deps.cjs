@@ -1,4 +1,4 @@
-// Runs before `npm start` and `npm test` on whatever Node npm found (the project's own Node 24
+// Runs before `npm start`, `npm test` and `npm run bench` on whatever Node npm found (the project's own Node 24
 // arrives with the install): installs dependencies exactly from package-lock.json when they
 // are missing or the lock file changed since the last install.
 const { createHash } = require('node:crypto');
