@@ -24,6 +24,12 @@ export interface KafkaSettings {
 const READY_TIMEOUT_MS = 3_000;
 
 /**
+ * kafkajs asks for up to 10 MiB per fetch (1 MiB per partition) by default; every service reads
+ * messages of a few KiB, so those responses only sat in memory as external buffers waiting their turn.
+ */
+const FETCH_LIMITS = { maxBytes: 2 * 1024 * 1024, maxBytesPerPartition: 256 * 1024 } as const;
+
+/**
  * The one place the platform talks to kafkajs: connections, topic names, the topic layout
  * and the readiness probe. Services build their consumers from here so a later switch of
  * client library stays inside this package.
@@ -62,7 +68,7 @@ export class KafkaClient {
   }
 
   consumer(config: ConsumerConfig): Consumer {
-    return this.kafka.consumer({ ...config, groupId: this.groupId(config.groupId) });
+    return this.kafka.consumer({ ...FETCH_LIMITS, ...config, groupId: this.groupId(config.groupId) });
   }
 
   /** A consumer in a group of its own, for topics every replica must read in full (announcements). */

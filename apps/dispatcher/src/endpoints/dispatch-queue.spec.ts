@@ -110,7 +110,7 @@ describe('DispatchQueue', () => {
     }
   });
 
-  it('sheds jobs that waited since before the cutoff, and only those', async () => {
+  it('sheds the long waiters of an endpoint that cannot catch up, and only those', async () => {
     let now = 0;
     const log: string[] = [];
     const queue = new DispatchQueue({ globalLimit: 10, endpointLimit: 1, now: () => now });
@@ -122,7 +122,8 @@ describe('DispatchQueue', () => {
     queue.submit(controllable('hanging', 'high', log).job);
     const healthy = controllable('healthy', 'high', log);
     queue.submit(healthy.job);
-    expect(queue.shedWaitingSince(1_000)).toBe(2);
+    now = 6_000;
+    expect(queue.shedStalled(4_000)).toBe(2);
     expect(log).toEqual(['hanging:high', 'healthy:high', 'shed hanging:high', 'shed hanging:low']);
     expect(queue.size).toEqual({ running: 2, queued: 1 });
     // The running job is untouched; the young one still runs once the slot frees.
@@ -130,5 +131,25 @@ describe('DispatchQueue', () => {
     await flush();
     expect(log.at(-1)).toBe('hanging:high');
     expect(queue.size).toEqual({ running: 2, queued: 0 });
+  });
+
+  it('leaves long waiters alone at an endpoint whose pace clears its backlog in time', async () => {
+    let now = 0;
+    const log: string[] = [];
+    const queue = new DispatchQueue({ globalLimit: 10, endpointLimit: 1, now: () => now });
+    const jobs = Array.from({ length: 6 }, () => controllable('busy', 'high', log));
+    for (const { job } of jobs) queue.submit(job);
+    now = 5_000;
+    // Three finish in the first 6 s: at that pace (two per 4 s) the two still waiting clear in time.
+    for (const { finish } of jobs.slice(0, 3)) {
+      finish();
+      await flush();
+    }
+    now = 6_000;
+    expect(queue.shedStalled(4_000)).toBe(0);
+    // The next second it finishes none: the same backlog is now stalled.
+    now = 7_000;
+    expect(queue.shedStalled(4_000)).toBe(2);
+    expect(log.filter((l) => l.startsWith('shed'))).toHaveLength(2);
   });
 });

@@ -8,7 +8,7 @@ export interface QueuedJob {
   /** Requests per second allowed to this endpoint; null for no limit. */
   ratePerSecond: number | null;
   run(): Promise<void>;
-  /** Called instead of `run` when the job is taken back unstarted (see `shedWaitingSince`). */
+  /** Called instead of `run` when the job is taken back unstarted (see `shedStalled`). */
   shed(): void;
 }
 
@@ -20,6 +20,9 @@ interface Waiting {
 interface EndpointState {
   jobs: Record<Priority, Waiting[]>;
   running: number;
+  /** Requests finished, and that count at the last `shedStalled`: the endpoint's recent pace. */
+  finished: number;
+  finishedAtLastCheck: number;
   nextSlotAt: number;
   enqueued: Record<Priority, boolean>;
   wakeTimer: NodeJS.Timeout | undefined;
@@ -43,9 +46,11 @@ export class DispatchQueue {
   private running = 0;
   private queued = 0;
   private readonly now: () => number;
+  private lastCheckAt: number;
 
   constructor(private readonly options: DispatchQueueOptions) {
     this.now = options.now ?? Date.now;
+    this.lastCheckAt = this.now();
   }
 
   get size(): { running: number; queued: number } {
@@ -61,17 +66,26 @@ export class DispatchQueue {
   }
 
   /**
-   * Takes back every job that has waited since before `cutoff` without starting (its endpoint
-   * is slow or down) and calls its `shed`; returns how many. Jobs wait in submission order, so
-   * only the front of each queue is looked at.
+   * Takes back the jobs that waited longer than `maxWaitMs` without starting, at endpoints whose
+   * pace since the last call would not clear their backlog within `maxWaitMs` again, and calls each
+   * one's `shed`; returns how many. An endpoint that keeps pace is left alone however long its jobs
+   * waited: they wait for this process (CPU, global slots), and deferring them would only add work.
+   * Jobs wait in submission order, so only the front of each queue is looked at.
    */
-  shedWaitingSince(cutoff: number): number {
+  shedStalled(maxWaitMs: number): number {
+    const now = this.now();
+    const elapsedMs = Math.max(now - this.lastCheckAt, 1);
+    this.lastCheckAt = now;
     let shed = 0;
     for (const [id, endpoint] of this.endpoints) {
+      const paceWithinWait = ((endpoint.finished - endpoint.finishedAtLastCheck) / elapsedMs) * maxWaitMs;
+      endpoint.finishedAtLastCheck = endpoint.finished;
+      const waiting = PRIORITIES.reduce((sum, p) => sum + endpoint.jobs[p].length, 0);
+      if (waiting <= paceWithinWait) continue;
       for (const priority of PRIORITIES) {
         const jobs = endpoint.jobs[priority];
         let stale = 0;
-        while (stale < jobs.length && (jobs[stale] as Waiting).since < cutoff) stale++;
+        while (stale < jobs.length && now - (jobs[stale] as Waiting).since > maxWaitMs) stale++;
         for (const { job } of jobs.splice(0, stale)) job.shed();
         shed += stale;
       }
@@ -97,6 +111,8 @@ export class DispatchQueue {
       state = {
         jobs: { high: [], medium: [], low: [] },
         running: 0,
+        finished: 0,
+        finishedAtLastCheck: 0,
         nextSlotAt: 0,
         enqueued: { high: false, medium: false, low: false },
         wakeTimer: undefined,
@@ -142,6 +158,7 @@ export class DispatchQueue {
     this.running++;
     const finish = () => {
       endpoint.running--;
+      endpoint.finished++;
       this.running--;
       for (const p of PRIORITIES) this.markReady(id, endpoint, p);
       this.forgetIfIdle(id, endpoint);

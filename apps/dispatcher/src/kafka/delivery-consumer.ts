@@ -239,12 +239,12 @@ export class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy
 
   /**
    * While intake is paused, deliveries stuck behind a slow endpoint hold budget that healthy
-   * endpoints on the same partitions need: the long waiters move to Postgres (not sent, budget
-   * untouched) and come back through the retry scheduler.
+   * endpoints on the same partitions need: the long waiters of endpoints that cannot catch up move
+   * to Postgres (not sent, budget untouched) and come back through the retry scheduler.
    */
   private shedBacklog(): void {
     if (this.paused.size === 0) return;
-    const shed = this.queue.shedWaitingSince(Date.now() - this.settings.config.BACKLOG_SHED_AFTER_MS);
+    const shed = this.queue.shedStalled(this.settings.config.BACKLOG_SHED_AFTER_MS);
     if (shed > 0) this.logger.warn({ deferred: shed }, 'deliveries deferred behind slow endpoints');
   }
 
