@@ -26,8 +26,15 @@ const READY_TIMEOUT_MS = 3_000;
 /**
  * kafkajs asks for up to 10 MiB per fetch (1 MiB per partition) by default; every service reads
  * messages of a few KiB, so those responses only sat in memory as external buffers waiting their turn.
+ * Its 30 s session means a replica that died holds its partitions that long before the group hands
+ * them on; every handler here heartbeats well within 10 s.
  */
-const FETCH_LIMITS = { maxBytes: 2 * 1024 * 1024, maxBytesPerPartition: 256 * 1024 } as const;
+const CONSUMER_DEFAULTS = {
+  maxBytes: 2 * 1024 * 1024,
+  maxBytesPerPartition: 256 * 1024,
+  sessionTimeout: 10_000,
+  heartbeatInterval: 1_000,
+} as const;
 
 /**
  * The one place the platform talks to kafkajs: connections, topic names, the topic layout
@@ -68,7 +75,7 @@ export class KafkaClient {
   }
 
   consumer(config: ConsumerConfig): Consumer {
-    return this.kafka.consumer({ ...FETCH_LIMITS, ...config, groupId: this.groupId(config.groupId) });
+    return this.kafka.consumer({ ...CONSUMER_DEFAULTS, ...config, groupId: this.groupId(config.groupId) });
   }
 
   /** A consumer in a group of its own, for topics every replica must read in full (announcements). */
