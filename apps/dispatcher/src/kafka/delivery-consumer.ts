@@ -129,12 +129,16 @@ export class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy
       0,
       Math.min(PARTITION_MAX_IN_FLIGHT - offsets.inFlight, PROCESS_MAX_IN_FLIGHT - this.unfinished),
     );
-    const messages = batch.messages.slice(0, room);
-    if (messages.length < batch.messages.length) {
+    const taken = batch.messages.slice(0, room);
+    if (taken.length < batch.messages.length) {
       // Not resolved, so these are fetched again once the partition resumes.
       this.paused.add(key);
       pause();
     }
+    // A consumer restart or rebalance that leaves this partition here fetches again from the last commit:
+    // messages still in flight from before are neither reserved nor tracked twice, so the first copy alone
+    // completes them (completing the second would free the offset while its delivery is still running).
+    const messages = taken.filter((m) => !offsets.isPending(m.offset));
     const decoded = messages.map((m) => ({ offset: m.offset, task: deliveryTaskCodec.decode(m.value) }));
     const tasks = decoded.flatMap(({ offset, task }) => (task.ok ? [{ offset, task: task.value }] : []));
     // Reserved before the read, since other partitions' batches are taken concurrently.
@@ -152,9 +156,9 @@ export class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy
       this.release(messages.length);
       return;
     }
+    for (const { offset } of taken) resolveOffset(offset);
     for (const { offset, task } of decoded) {
       offsets.track(offset);
-      resolveOffset(offset);
       if (task.ok) continue;
       this.logger.error(
         { topic: batch.topic, partition: batch.partition, offset, error: task.error },

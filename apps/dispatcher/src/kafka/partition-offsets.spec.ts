@@ -30,6 +30,15 @@ describe('PartitionOffsets', () => {
     expect(offsets.takeCommittable()).toBe('7');
   });
 
+  it('tells which offsets are still in flight', () => {
+    const offsets = new PartitionOffsets();
+    offsets.track('7');
+    expect(offsets.isPending('7')).toBe(true);
+    expect(offsets.isPending('8')).toBe(false);
+    offsets.complete('7');
+    expect(offsets.isPending('7')).toBe(false);
+  });
+
   it('handles offsets beyond the safe integer range', () => {
     const offsets = new PartitionOffsets();
     offsets.track('9007199254740993');

@@ -11,6 +11,11 @@ export class PartitionOffsets {
     return this.pending.size;
   }
 
+  /** True while the offset is tracked and not yet complete. */
+  isPending(offset: string): boolean {
+    return this.pending.has(BigInt(offset));
+  }
+
   track(offset: string): void {
     const value = BigInt(offset);
     this.pending.add(value);
