@@ -4,4 +4,6 @@ export interface DbModuleOptions {
   databaseUrl: string;
   /** Connections in this process's pool; defaults to 10. */
   poolSize?: number;
+  /** Told when the server ends a pooled connection (restart, failover); defaults to a process warning. */
+  onConnectionError?: (error: Error) => void;
 }

@@ -59,4 +59,38 @@ describe('DbModule', () => {
       }),
     ).rejects.toThrow(/does not exist/);
   });
+
+  it('reports connections the server ends, in a transaction or idle, and serves the next query', async () => {
+    const lost: Error[] = [];
+    const app = await NestFactory.createApplicationContext(
+      DbModule.forRoot({ databaseUrl, poolSize: 2, onConnectionError: (error) => lost.push(error) }),
+      { logger: false },
+    );
+    const prisma = app.get(PrismaService);
+    try {
+      let terminated!: () => void;
+      const held = new Promise<void>((resolve) => (terminated = resolve));
+      // One connection sits in an open transaction, the other idle in the pool, when the server ends both.
+      const transaction = prisma.$transaction(async (tx) => {
+        await tx.$queryRaw`SELECT 1`;
+        await held;
+        await tx.$queryRaw`SELECT 1`;
+      });
+      await prisma.$queryRaw`SELECT 1`;
+      const admin = new Client({ connectionString: withDatabase(databaseUrl, 'postgres') });
+      await admin.connect();
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [
+        databaseNameOf(databaseUrl),
+      ]);
+      await admin.end();
+      for (let tries = 0; lost.length < 2 && tries < 100; tries++)
+        await new Promise((r) => setTimeout(r, 20));
+      terminated();
+      await expect(transaction).rejects.toThrow();
+      expect(lost.map((error) => (error as Error & { code?: string }).code)).toEqual(['57P01', '57P01']);
+      await expect(prisma.$queryRaw`SELECT 1 AS one`).resolves.toEqual([{ one: 1 }]);
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
 import { DB_MODULE_OPTIONS, type DbModuleOptions } from './db.options';
 import { PrismaClient } from './generated/prisma/client';
 
@@ -9,14 +10,20 @@ const CONNECT_TIMEOUT_MS = 5_000;
 
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleInit, OnApplicationShutdown {
-  constructor(@Inject(DB_MODULE_OPTIONS) { databaseUrl, poolSize = DEFAULT_POOL_SIZE }: DbModuleOptions) {
-    super({
-      adapter: new PrismaPg({
-        connectionString: databaseUrl,
-        max: poolSize,
-        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-      }),
+  constructor(
+    @Inject(DB_MODULE_OPTIONS)
+    { databaseUrl, poolSize = DEFAULT_POOL_SIZE, onConnectionError = warn }: DbModuleOptions,
+  ) {
+    const pool = new Pool({
+      connectionString: databaseUrl,
+      max: poolSize,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     });
+    // A server going away can tell a client the adapter holds between two queries, when nothing listens
+    // on it; pg then throws the error at the process and the service dies. Every client listens for good:
+    // the query in flight fails on its own, and the pool replaces the broken client.
+    pool.on('connect', (client) => client.on('error', onConnectionError));
+    super({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   }
 
   async onModuleInit(): Promise<void> {
@@ -28,4 +35,8 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
   async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
   }
+}
+
+function warn(error: Error): void {
+  process.emitWarning(`database connection lost: ${error.message}`);
 }

@@ -43,7 +43,13 @@ export class ServiceKitModule {
   static forRoot({ service, config, logger }: ServiceKitOptions): DynamicModule {
     return {
       module: ServiceKitModule,
-      imports: [DbModule.forRoot({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE })],
+      imports: [
+        DbModule.forRoot({
+          databaseUrl: config.DATABASE_URL,
+          poolSize: config.DATABASE_POOL_SIZE,
+          onConnectionError: (err) => logger.warn({ err }, 'database connection lost'),
+        }),
+      ],
       controllers: [HealthController],
       providers: [
         { provide: SERVICE_NAME, useValue: service },
