@@ -214,10 +214,14 @@ export class ChaosStack {
     return { stopMs, readyMs: Date.now() - started };
   }
 
-  load(plan: Omit<LoadPlan, 'onPublished' | 'runId'>): Promise<LoadResult> {
+  /** Publishes at a steady rate; `name` sets apart the ids of a second load in one run. */
+  load({
+    name = '',
+    ...plan
+  }: Omit<LoadPlan, 'onPublished' | 'runId'> & { name?: string }): Promise<LoadResult> {
     return runLoad(this.publisher, {
       ...plan,
-      runId: `evt-${this.prefix}`,
+      runId: `evt-${this.prefix}${name}`,
       onPublished: (events) => this.owe(events),
     });
   }
