@@ -44,7 +44,7 @@ export class DeliveryRunner {
   async run(task: DeliveryTask, state: DeliveryState, endpoint: Endpoint | null): Promise<RunResult> {
     // Plain fields rather than a child logger: pino serializes a child's bindings when it is made,
     // which would cost every delivery even when info lines are not written.
-    const ids = { deliveryId: task.deliveryId, eventId: task.eventId, subscriptionId: task.subscriptionId };
+    const ids = idsOf(task);
     if (!endpoint) {
       return this.park(
         task,
@@ -56,8 +56,7 @@ export class DeliveryRunner {
     }
     if (!endpoint.active || endpoint.secret === null) {
       const why = endpoint.secret === null ? 'secret_unavailable' : 'subscription_disabled';
-      const nextAttemptAt = new Date(Date.now() + this.settings.config.DISABLED_SUBSCRIPTION_RECHECK_MS);
-      return this.park(task, state, { status: 'parked', nextAttemptAt, why }, why, ids);
+      return this.parkFor(task, state, this.settings.config.DISABLED_SUBSCRIPTION_RECHECK_MS, why, ids);
     }
     const secret = endpoint.secret;
     const attempt = state.attemptCount + 1;
@@ -68,14 +67,7 @@ export class DeliveryRunner {
       () => this.send(task, attempt, endpoint.url, secret),
     );
     if (guarded.kind === 'refused') {
-      const nextAttemptAt = new Date(Date.now() + guarded.retryInMs);
-      return this.park(
-        task,
-        state,
-        { status: 'parked', nextAttemptAt, why: 'breaker_open' },
-        'breaker_open',
-        ids,
-      );
+      return this.parkFor(task, state, guarded.retryInMs, 'breaker_open', ids);
     }
     const result = guarded.result;
     const finishedAt = new Date();
@@ -129,15 +121,7 @@ export class DeliveryRunner {
 
   /** Not sent now because its endpoint has a backlog: waits in Postgres, its budget untouched. */
   defer(task: DeliveryTask, state: DeliveryState): RunResult {
-    const nextAttemptAt = new Date(Date.now() + this.settings.config.BACKLOG_DEFER_MS);
-    const ids = { deliveryId: task.deliveryId, eventId: task.eventId, subscriptionId: task.subscriptionId };
-    return this.park(
-      task,
-      state,
-      { status: 'parked', nextAttemptAt, why: 'endpoint_backlog' },
-      'endpoint_backlog',
-      ids,
-    );
+    return this.parkFor(task, state, this.settings.config.BACKLOG_DEFER_MS, 'endpoint_backlog', idsOf(task));
   }
 
   private send(task: DeliveryTask, attempt: number, url: string, secret: string): Promise<SendResult> {
@@ -160,6 +144,17 @@ export class DeliveryRunner {
       timestamp,
     });
     return this.sender.send(url, headers, body);
+  }
+
+  private parkFor(
+    task: DeliveryTask,
+    state: DeliveryState,
+    delayMs: number,
+    why: string,
+    ids: Record<string, string>,
+  ): RunResult {
+    const nextAttemptAt = new Date(Date.now() + delayMs);
+    return this.park(task, state, { status: 'parked', nextAttemptAt, why }, why, ids);
   }
 
   private park(
@@ -187,6 +182,10 @@ export class DeliveryRunner {
     if (write.next.status === 'dead_lettered') this.metrics.deadLettered.inc({ reason: write.next.reason });
     return { recorded };
   }
+}
+
+function idsOf(task: DeliveryTask): Record<string, string> {
+  return { deliveryId: task.deliveryId, eventId: task.eventId, subscriptionId: task.subscriptionId };
 }
 
 function describe(result: SendResult): string {
