@@ -1,3 +1,4 @@
+import { KafkaJSNonRetriableError } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { KafkaClient } from './kafka-client';
@@ -71,6 +72,31 @@ describe('KafkaClient against the real broker', () => {
       messages: [{ key: 'ORD-1', value, headers: { 'x-test': 'yes' } }],
     });
     await expect(received).resolves.toEqual({ key: 'ORD-1', value, headers: 'yes' });
+    await consumer.disconnect();
+  });
+
+  it('starts a consumer again after kafkajs stopped it for good, and it reads on', async () => {
+    await kafka.ensureTopics();
+    const topic = kafka.topic('events.user');
+    const consumer = kafka.consumer({ groupId: `fatal-${randomUUID()}`, maxWaitTimeInMs: 100 });
+    const crashes: boolean[] = [];
+    consumer.on(consumer.events.CRASH, ({ payload }) => crashes.push(payload.restart));
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    let calls = 0;
+    const received = new Promise<string>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          calls++;
+          // A non-retriable error is one kafkajs does not restart the consumer after.
+          if (calls === 1) throw new KafkaJSNonRetriableError('fatal for the test');
+          resolve(String(message.value));
+        },
+      });
+    });
+    await kafka.producer.send({ topic, messages: [{ key: 'U-1', value: 'after the crash' }] });
+    await expect(received).resolves.toBe('after the crash');
+    expect(crashes).toEqual([false]);
     await consumer.disconnect();
   });
 

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { kafkaLogCreator } from './kafka-log';
+import { restartOnFatalCrash } from './restart-on-fatal-crash';
 import { topicLayout, type PartitionCounts, type TopicName } from './topics';
 
 export interface KafkaSettings {
@@ -75,7 +76,10 @@ export class KafkaClient {
   }
 
   consumer(config: ConsumerConfig): Consumer {
-    return this.kafka.consumer({ ...CONSUMER_DEFAULTS, ...config, groupId: this.groupId(config.groupId) });
+    return restartOnFatalCrash(
+      this.kafka.consumer({ ...CONSUMER_DEFAULTS, ...config, groupId: this.groupId(config.groupId) }),
+      this.logger,
+    );
   }
 
   /** A consumer in a group of its own, for topics every replica must read in full (announcements). */
