@@ -1,16 +1,9 @@
-import {
-  Kafka,
-  Partitioners,
-  logLevel,
-  type Admin,
-  type Consumer,
-  type ConsumerConfig,
-  type Producer,
-} from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type ConsumerConfig } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { kafkaLogCreator } from './kafka-log';
+import { RecoveringProducer } from './recovering-producer';
 import { restartOnFatalCrash } from './restart-on-fatal-crash';
 import { topicLayout, type PartitionCounts, type TopicName } from './topics';
 
@@ -44,7 +37,7 @@ const CONSUMER_DEFAULTS = {
  */
 export class KafkaClient {
   readonly kafka: Kafka;
-  readonly producer: Producer;
+  readonly producer: RecoveringProducer;
   private readonly admin: Admin;
   private connected = false;
 
@@ -60,11 +53,15 @@ export class KafkaClient {
       retry: { initialRetryTime: 300, retries: 10 },
     });
     this.admin = this.kafka.admin();
-    this.producer = this.kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
+    this.producer = new RecoveringProducer(
+      () =>
+        this.kafka.producer({
+          idempotent: true,
+          maxInFlightRequests: 1,
+          createPartitioner: Partitioners.DefaultPartitioner,
+        }),
+      logger,
+    );
   }
 
   topic(name: TopicName): string {

@@ -1,0 +1,149 @@
+import {
+  KafkaJSNonRetriableError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSProtocolError,
+  type Producer,
+} from 'kafkajs';
+import pino from 'pino';
+import { lostProducerState, RecoveringProducer } from './recovering-producer';
+
+const record = { topic: 't', messages: [{ value: 'v' }] };
+
+function protocolError(type: string): KafkaJSProtocolError {
+  return new KafkaJSProtocolError({
+    type,
+    code: 45,
+    retriable: false,
+    message: `broker said ${type}`,
+  } as never);
+}
+
+/** How kafkajs's retrier hands a non-retriable broker error to the caller. */
+function asKafkajsThrowsIt(error: Error): Error {
+  return Object.assign(new KafkaJSNonRetriableError(error), { cause: error });
+}
+
+/** A stand-in for one kafkajs producer: the broker's side is not what these tests are about. */
+class ProducerDouble {
+  connects = 0;
+  disconnects = 0;
+  sends = 0;
+  constructor(
+    readonly id: number,
+    private readonly failures: Error[],
+    private readonly connectFailure?: Error,
+  ) {}
+  async connect(): Promise<void> {
+    this.connects++;
+    if (this.connectFailure) throw this.connectFailure;
+  }
+  async disconnect(): Promise<void> {
+    this.disconnects++;
+  }
+  async send(): Promise<{ producer: number }[]> {
+    this.sends++;
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    return [{ producer: this.id }];
+  }
+  sendBatch = this.send;
+}
+
+function recovering(...doubles: ProducerDouble[]): {
+  producer: RecoveringProducer;
+  created: ProducerDouble[];
+} {
+  const created: ProducerDouble[] = [];
+  const producer = new RecoveringProducer(
+    () => {
+      const next = doubles[created.length];
+      if (!next) throw new Error('the test made more producers than it expected');
+      created.push(next);
+      return next as unknown as Producer;
+    },
+    pino({ level: 'silent' }),
+  );
+  return { producer, created };
+}
+
+describe('lostProducerState', () => {
+  it('finds the broker error kafkajs wraps, and only the ones a new producer id cures', () => {
+    for (const type of ['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH']) {
+      expect(lostProducerState(asKafkajsThrowsIt(protocolError(type)))).toBe(true);
+      expect(lostProducerState(protocolError(type))).toBe(true);
+    }
+    expect(lostProducerState(asKafkajsThrowsIt(protocolError('MESSAGE_TOO_LARGE')))).toBe(false);
+    const refused = new Error('Connection error: ECONNREFUSED');
+    expect(
+      lostProducerState(
+        new KafkaJSNumberOfRetriesExceeded(refused, { retryCount: 10, retryTime: 300 } as never),
+      ),
+    ).toBe(false);
+    expect(lostProducerState('OUT_OF_ORDER_SEQUENCE_NUMBER')).toBe(false);
+  });
+});
+
+describe('RecoveringProducer', () => {
+  it('replaces the producer after an out-of-order sequence error and sends again on the new one', async () => {
+    const first = new ProducerDouble(1, [asKafkajsThrowsIt(protocolError('OUT_OF_ORDER_SEQUENCE_NUMBER'))]);
+    const second = new ProducerDouble(2, []);
+    const { producer } = recovering(first, second);
+    await producer.connect();
+
+    await expect(producer.send(record)).resolves.toEqual([{ producer: 2 }]);
+    expect(second.connects).toBe(1);
+    expect(first.disconnects).toBe(1);
+    // Later sends stay on the new producer.
+    await expect(producer.sendBatch({ topicMessages: [record] })).resolves.toEqual([{ producer: 2 }]);
+    expect(first.sends).toBe(1);
+  });
+
+  it('passes every other error to the caller and keeps the producer', async () => {
+    const tooLarge = asKafkajsThrowsIt(protocolError('MESSAGE_TOO_LARGE'));
+    const { producer, created } = recovering(new ProducerDouble(1, [tooLarge]));
+    await producer.connect();
+
+    await expect(producer.send(record)).rejects.toBe(tooLarge);
+    await expect(producer.send(record)).resolves.toEqual([{ producer: 1 }]);
+    expect(created).toHaveLength(1);
+  });
+
+  it('replaces the producer once for sends that failed on it together', async () => {
+    const lost = (): Error => asKafkajsThrowsIt(protocolError('UNKNOWN_PRODUCER_ID'));
+    const first = new ProducerDouble(1, [lost(), lost(), lost()]);
+    const second = new ProducerDouble(2, []);
+    const { producer, created } = recovering(first, second);
+    await producer.connect();
+
+    const results = await Promise.all([producer.send(record), producer.send(record), producer.send(record)]);
+    expect(results).toEqual([[{ producer: 2 }], [{ producer: 2 }], [{ producer: 2 }]]);
+    expect(created).toHaveLength(2);
+    expect(second.sends).toBe(3);
+  });
+
+  it('fails the send when the replacement cannot connect, and replaces again on the next one', async () => {
+    const lost = (): Error => asKafkajsThrowsIt(protocolError('OUT_OF_ORDER_SEQUENCE_NUMBER'));
+    const down = new Error('Connection error: ECONNREFUSED');
+    const first = new ProducerDouble(1, [lost(), lost()]);
+    const unreachable = new ProducerDouble(2, [], down);
+    const third = new ProducerDouble(3, []);
+    const { producer } = recovering(first, unreachable, third);
+    await producer.connect();
+
+    await expect(producer.send(record)).rejects.toBe(down);
+    expect(unreachable.disconnects).toBe(1);
+    await expect(producer.send(record)).resolves.toEqual([{ producer: 3 }]);
+    expect(first.disconnects).toBe(1);
+  });
+
+  it('disconnects the producer in use', async () => {
+    const first = new ProducerDouble(1, [asKafkajsThrowsIt(protocolError('INVALID_PRODUCER_EPOCH'))]);
+    const second = new ProducerDouble(2, []);
+    const { producer } = recovering(first, second);
+    await producer.connect();
+    await producer.send(record);
+
+    await producer.disconnect();
+    expect(second.disconnects).toBe(1);
+  });
+});
