@@ -27,7 +27,9 @@ function asKafkajsThrowsIt(error: Error): Error {
 class ProducerDouble {
   connects = 0;
   disconnects = 0;
-  sends = 0;
+  topics: string[] = [];
+  mostAtOnce = 0;
+  private atOnce = 0;
   constructor(
     readonly id: number,
     private readonly failures: Error[],
@@ -40,13 +42,24 @@ class ProducerDouble {
   async disconnect(): Promise<void> {
     this.disconnects++;
   }
-  async send(): Promise<{ producer: number }[]> {
-    this.sends++;
-    const failure = this.failures.shift();
-    if (failure) throw failure;
-    return [{ producer: this.id }];
+  get sends(): number {
+    return this.topics.length;
   }
-  sendBatch = this.send;
+  async send(record: { topic: string }): Promise<{ producer: number }[]> {
+    this.topics.push(record.topic);
+    this.mostAtOnce = Math.max(this.mostAtOnce, ++this.atOnce);
+    try {
+      await new Promise((resolve) => setImmediate(resolve));
+      const failure = this.failures.shift();
+      if (failure) throw failure;
+      return [{ producer: this.id }];
+    } finally {
+      this.atOnce--;
+    }
+  }
+  async sendBatch(batch: { topicMessages: { topic: string }[] }): Promise<{ producer: number }[]> {
+    return this.send({ topic: batch.topicMessages.map((m) => m.topic).join() });
+  }
 }
 
 function recovering(...doubles: ProducerDouble[]): {
@@ -98,33 +111,42 @@ describe('RecoveringProducer', () => {
     expect(first.sends).toBe(1);
   });
 
-  it('passes every other error to the caller and keeps the producer', async () => {
-    const tooLarge = asKafkajsThrowsIt(protocolError('MESSAGE_TOO_LARGE'));
-    const { producer, created } = recovering(new ProducerDouble(1, [tooLarge]));
-    await producer.connect();
-
-    await expect(producer.send(record)).rejects.toBe(tooLarge);
-    await expect(producer.send(record)).resolves.toEqual([{ producer: 1 }]);
-    expect(created).toHaveLength(1);
-  });
-
-  it('replaces the producer once for sends that failed on it together', async () => {
-    const lost = (): Error => asKafkajsThrowsIt(protocolError('UNKNOWN_PRODUCER_ID'));
-    const first = new ProducerDouble(1, [lost(), lost(), lost()]);
+  it('passes any other error to the caller and sends the next batch on a new producer', async () => {
+    const refused = new KafkaJSNumberOfRetriesExceeded(new Error('Connection error: ECONNREFUSED'), {
+      retryCount: 10,
+      retryTime: 300,
+    } as never);
+    const first = new ProducerDouble(1, [refused]);
     const second = new ProducerDouble(2, []);
     const { producer, created } = recovering(first, second);
     await producer.connect();
 
-    const results = await Promise.all([producer.send(record), producer.send(record), producer.send(record)]);
-    expect(results).toEqual([[{ producer: 2 }], [{ producer: 2 }], [{ producer: 2 }]]);
+    await expect(producer.send(record)).rejects.toBe(refused);
+    expect(created).toHaveLength(1);
+    await expect(producer.send(record)).resolves.toEqual([{ producer: 2 }]);
+    await expect(producer.send(record)).resolves.toEqual([{ producer: 2 }]);
     expect(created).toHaveLength(2);
-    expect(second.sends).toBe(3);
+    expect(first.sends).toBe(1);
   });
 
-  it('fails the send when the replacement cannot connect, and replaces again on the next one', async () => {
-    const lost = (): Error => asKafkajsThrowsIt(protocolError('OUT_OF_ORDER_SEQUENCE_NUMBER'));
+  it('sends one batch at a time, in the order they were given', async () => {
+    const lost = (): Error => asKafkajsThrowsIt(protocolError('UNKNOWN_PRODUCER_ID'));
+    const first = new ProducerDouble(1, [lost()]);
+    const second = new ProducerDouble(2, []);
+    const { producer, created } = recovering(first, second);
+    await producer.connect();
+
+    const results = await Promise.all([1, 2, 3].map((n) => producer.send({ ...record, topic: `t${n}` })));
+    expect(results).toEqual([[{ producer: 2 }], [{ producer: 2 }], [{ producer: 2 }]]);
+    expect(created).toHaveLength(2);
+    expect(first.topics).toEqual(['t1']);
+    expect(second.topics).toEqual(['t1', 't2', 't3']);
+    expect(Math.max(first.mostAtOnce, second.mostAtOnce)).toBe(1);
+  });
+
+  it('fails the send when the new producer cannot connect, and tries a new one on the next send', async () => {
     const down = new Error('Connection error: ECONNREFUSED');
-    const first = new ProducerDouble(1, [lost(), lost()]);
+    const first = new ProducerDouble(1, [asKafkajsThrowsIt(protocolError('OUT_OF_ORDER_SEQUENCE_NUMBER'))]);
     const unreachable = new ProducerDouble(2, [], down);
     const third = new ProducerDouble(3, []);
     const { producer } = recovering(first, unreachable, third);

@@ -2,9 +2,8 @@ import type { Producer, ProducerBatch, ProducerRecord, RecordMetadata } from 'ka
 import type { Logger } from 'pino';
 
 /**
- * Errors after which an idempotent producer's id and sequence numbers no longer match what the broker
- * holds. kafkajs marks them non-retriable and keeps its state, so every later send fails the same way;
- * only a producer with a new id gets through. A broker restart under load is the usual cause.
+ * Broker errors saying a producer's id and sequence numbers no longer match what the broker holds.
+ * kafkajs marks them non-retriable and keeps its state, so every later send would fail the same way.
  */
 const LOST_PRODUCER_STATE = new Set([
   'OUT_OF_ORDER_SEQUENCE_NUMBER',
@@ -22,14 +21,22 @@ export function lostProducerState(error: unknown): boolean {
 }
 
 /**
- * The platform's producer: kafkajs's idempotent producer, replaced by a new one (a new producer id)
- * when the broker stops accepting the old one's sequence numbers. The send that met the error is
- * tried once more on the new producer; the broker rejected the request, so this only repeats
- * messages of a multi-partition batch that other partitions had already written.
+ * The platform's producer: kafkajs's idempotent producer, made safe for what a broker restart does to
+ * it. When a send fails, kafkajs takes its sequence numbers back even if the broker wrote the batch
+ * and only the answer was lost; the next batch then reuses them, and the broker either refuses it as
+ * out of order (forever) or, when it has as many messages, acknowledges it as a duplicate of the
+ * written one and drops it. So:
+ * - sends go one at a time, so that kafkajs's own retries of a batch end before another batch takes
+ *   sequence numbers (the broker serves one produce request per connection at a time anyway);
+ * - after a failed send the next one goes out on a new producer (a new producer id, fresh sequences);
+ * - a send the broker refused for lost producer state is tried once more on the new producer: it was
+ *   not written, so this only repeats messages of a multi-partition batch other partitions had taken.
  */
 export class RecoveringProducer {
   private current: Producer;
-  private replacing: Promise<void> | undefined;
+  private stale = false;
+  private closed = false;
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly create: () => Producer,
@@ -39,61 +46,69 @@ export class RecoveringProducer {
   }
 
   connect(): Promise<void> {
+    this.closed = false;
     return this.current.connect();
   }
 
-  async disconnect(): Promise<void> {
-    // A failed replacement has already failed the send that started it; the old producer is still current.
-    await this.replacing?.catch(() => undefined);
-    await this.current.disconnect();
+  disconnect(): Promise<void> {
+    this.closed = true;
+    return this.current.disconnect();
   }
 
   send(record: ProducerRecord): Promise<RecordMetadata[]> {
-    return this.withRecovery((producer) => producer.send(record));
+    return this.oneAtATime((producer) => producer.send(record));
   }
 
   sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]> {
-    return this.withRecovery((producer) => producer.sendBatch(batch));
+    return this.oneAtATime((producer) => producer.sendBatch(batch));
   }
 
-  private async withRecovery(
+  private oneAtATime(send: (producer: Producer) => Promise<RecordMetadata[]>): Promise<RecordMetadata[]> {
+    const turn = this.queue.then(() => this.sendRecovering(send));
+    // The queue only orders the sends; each outcome, failures included, goes to its own caller.
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async sendRecovering(
     send: (producer: Producer) => Promise<RecordMetadata[]>,
   ): Promise<RecordMetadata[]> {
-    await this.replacing;
-    const producer = this.current;
     try {
-      return await send(producer);
+      return await this.sendOnce(send);
     } catch (error) {
       if (!lostProducerState(error)) throw error;
-      await this.replace(producer, error);
-      return send(this.current);
+      this.logger.warn(
+        { err: error },
+        'the broker lost track of the producer; sending again with a new producer id',
+      );
+      return this.sendOnce(send);
     }
   }
 
-  /** Concurrent sends that failed on the same producer share one replacement. */
-  private replace(failed: Producer, error: unknown): Promise<void> {
-    if (failed !== this.current) return this.replacing ?? Promise.resolve();
-    this.replacing ??= this.connectReplacement(failed, error).finally(() => {
-      this.replacing = undefined;
-    });
-    return this.replacing;
+  private async sendOnce(send: (producer: Producer) => Promise<RecordMetadata[]>): Promise<RecordMetadata[]> {
+    if (this.stale) await this.replace();
+    try {
+      return await send(this.current);
+    } catch (error) {
+      this.stale = true;
+      throw error;
+    }
   }
 
-  private async connectReplacement(failed: Producer, error: unknown): Promise<void> {
-    this.logger.warn(
-      { err: error },
-      'the broker lost track of the producer; replacing it with a new producer id',
-    );
+  private async replace(): Promise<void> {
     const next = this.create();
     try {
       await next.connect();
-    } catch (connectError) {
+      if (this.closed) throw new Error('the producer was disconnected');
+    } catch (error) {
       await next.disconnect();
-      throw connectError;
+      throw error;
     }
+    const replaced = this.current;
     this.current = next;
-    failed.disconnect().catch((disconnectError: unknown) => {
-      this.logger.warn({ err: disconnectError }, 'disconnecting the replaced producer failed');
+    this.stale = false;
+    replaced.disconnect().catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'disconnecting the replaced producer failed');
     });
   }
 }
