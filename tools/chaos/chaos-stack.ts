@@ -221,9 +221,14 @@ export class ChaosStack {
   }: Omit<LoadPlan, 'onPublished' | 'runId'> & { name?: string }): Promise<LoadResult> {
     return runLoad(this.publisher, {
       ...plan,
-      runId: `evt-${this.prefix}${name}`,
+      runId: this.eventId(name),
       onPublished: (events) => this.owe(events),
     });
+  }
+
+  /** An event id that carries this run's prefix, so no two runs publish the same id. */
+  eventId(name: string): string {
+    return `evt-${this.prefix}${name}`;
   }
 
   /** Records acknowledged events, also those published some other way (HTTP), as owed. */

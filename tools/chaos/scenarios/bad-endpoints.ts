@@ -105,13 +105,11 @@ export const badEndpoints: Scenario = {
       loadOver = true;
     });
     await stack.publisher.publishMany(
-      Array.from({ length: REFUNDS }, (_, i) =>
-        chaosEvent(`evt-${stack.prefix}refund-${i}`, 'order.refunded'),
-      ),
+      Array.from({ length: REFUNDS }, (_, i) => chaosEvent(stack.eventId(`refund-${i}`), 'order.refunded')),
     );
     stack.owe(
       Array.from({ length: REFUNDS }, (_, i) => ({
-        id: `evt-${stack.prefix}refund-${i}`,
+        id: stack.eventId(`refund-${i}`),
         type: 'order.refunded',
       })),
     );
@@ -171,7 +169,7 @@ function healthyPairs(stack: ChaosStack): { publishedAt: number; receivedAt: num
   }
   return stack.expectedPairs().flatMap((pair) => {
     const path = pathOf.get(pair.subscriptionId) ?? '';
-    if (!HEALTHY.includes(path) || pair.eventId.startsWith(`evt-${stack.prefix}${WARM_UP.name}`)) return [];
+    if (!HEALTHY.includes(path) || pair.eventId.startsWith(stack.eventId(WARM_UP.name))) return [];
     return [
       {
         publishedAt: publishedAt.get(pair.eventId) ?? NaN,

@@ -135,7 +135,7 @@ async function fuzzHttp(stack: ChaosStack, keys: { producer: string; read: strin
       const service = nth(stack.services, n);
       let request: FuzzRequest;
       try {
-        request = fuzzRequest(Math.random, keys, `evt-${stack.prefix}http-${n}`);
+        request = fuzzRequest(Math.random, keys, stack.eventId(`http-${n}`));
       } catch (error) {
         // A bug of the generator: the other callers stop too, instead of outliving the stack.
         broken = true;
