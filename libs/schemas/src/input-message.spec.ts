@@ -60,6 +60,18 @@ describe('parseInputMessage', () => {
     });
   });
 
+  // A lone surrogate has no UTF-8 form: jsonb refuses it, and a text id would be stored altered.
+  it.each([
+    ['a string of data', JSON.stringify(withData({ note: 'milk\ud83e' })), 'data.note'],
+    ['a key of data', withData({ '\udc00': 'x' }), 'data["\\udc00"]'],
+    ['the id', { ...orderCreated, id: 'evt_\ud800' }, 'id'],
+  ])('rejects a lone UTF-16 surrogate in %s', (_case, raw, path) => {
+    expect(parseInputMessage(raw)).toEqual({
+      ok: false,
+      problems: [{ path, message: 'must not contain an unpaired UTF-16 surrogate' }],
+    });
+  });
+
   it('types data by event type', () => {
     const result = parseInputMessage(orderCreated);
     if (!result.ok || result.event.event !== 'order.created')

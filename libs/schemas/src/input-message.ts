@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { EventCategory, EventData, EventType } from './event-catalog';
 import { isoTimestamp, toUtcTimestamp } from './iso-timestamp';
-import { formatPath, problem, type Problem } from './problem';
+import { problem, type Problem } from './problem';
+import { findUnstorableText, refineStorableText } from './storable-text';
 import { parseTypedMessage } from './typed-message';
 
 /** Upper bound for one message on an `events.<category>` topic, checked before parsing. */
@@ -36,7 +37,8 @@ const eventId = z
   .string()
   .min(1)
   .max(MAX_EVENT_ID_LENGTH)
-  .regex(/^\P{Cc}*$/u, 'must not contain control characters');
+  .regex(/^\P{Cc}*$/u, 'must not contain control characters')
+  .superRefine(refineStorableText);
 
 const inputMessageShape = z.strictObject({
   id: eventId.optional(),
@@ -63,9 +65,9 @@ function parse(raw: unknown, { expectedCategory }: InputMessageOptions): InputMe
   const parsed = parseTypedMessage(raw, inputMessageShape, MAX_EVENT_BYTES, expectedCategory);
   if (!parsed.ok) return parsed;
   const { id, event, timestamp, data } = parsed.value;
-  // Postgres cannot store U+0000 in jsonb: such an event would fail every insert and stall its partition.
-  const nul = pathOfNul(data, ['data']);
-  if (nul !== undefined) return { ok: false, problems: [problem(nul, 'must not contain U+0000 (NUL)')] };
+  // Stored in jsonb: an event Postgres refuses would fail every insert and stall its partition.
+  const unstorable = findUnstorableText(data, ['data']);
+  if (unstorable !== undefined) return { ok: false, problems: [problem(unstorable.path, unstorable.reason)] };
   const typedEvent = {
     ...(id === undefined ? {} : { id }),
     event,
@@ -73,19 +75,6 @@ function parse(raw: unknown, { expectedCategory }: InputMessageOptions): InputMe
     data,
   };
   return { ok: true, event: typedEvent as TypedEvent };
-}
-
-/** Where the first key or string containing U+0000 is, if any. */
-function pathOfNul(value: unknown, path: PropertyKey[]): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? formatPath(path) : undefined;
-  if (typeof value !== 'object' || value === null) return undefined;
-  for (const [key, item] of Object.entries(value)) {
-    const at = [...path, Array.isArray(value) ? Number(key) : key];
-    if (key.includes('\u0000')) return formatPath(at);
-    const found = pathOfNul(item, at);
-    if (found !== undefined) return found;
-  }
-  return undefined;
 }
 
 /** A fresh dedup key for an event whose producer sent none. */

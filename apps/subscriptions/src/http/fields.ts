@@ -1,12 +1,8 @@
-import { EVENT_TYPES, type EventType } from '@smart-dairy/schemas';
+import { EVENT_TYPES, refineStorableText, type EventType } from '@smart-dairy/schemas';
 import { z } from 'zod';
 
-// Postgres text and jsonb cannot hold NUL: caught here, it is a 400 instead of a database error.
-export const text = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
+// What Postgres would refuse or alter is caught here: a 400 instead of a database error or a changed value.
+export const text = (max: number) => z.string().max(max).superRefine(refineStorableText);
 
 export const timestamp = z.iso.datetime({ offset: true }).describe('ISO 8601 date-time with a zone');
 

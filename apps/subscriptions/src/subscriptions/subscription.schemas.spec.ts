@@ -42,6 +42,9 @@ describe('subscription request bodies', () => {
     ['a NUL in the description', { ...valid, description: 'a\u0000b' }, ['description']],
     ['nested metadata', { ...valid, metadata: { a: { b: 1 } } }, ['metadata.a']],
     ['a NUL in a metadata key', { ...valid, metadata: { 'a\u0000': 'x' } }, ['metadata["a\\u0000"]']],
+    ['a lone surrogate as a metadata key', { ...valid, metadata: { '\ud800': '' } }, ['metadata["\\ud800"]']],
+    ['a lone surrogate in a metadata value', { ...valid, metadata: { a: 'x\udc00' } }, ['metadata.a']],
+    ['a lone surrogate in the description', { ...valid, description: '\udfff\ud800' }, ['description']],
     ['a fractional rate limit', { ...valid, rate_limit_per_second: 1.5 }, ['rate_limit_per_second']],
     ['a zero rate limit', { ...valid, rate_limit_per_second: 0 }, ['rate_limit_per_second']],
   ])('rejects %s at its path', (_label, body, paths) => {
