@@ -174,6 +174,17 @@ describe('ingestion service', () => {
         path: 'timestamp',
       },
       { label: 'oversized', value: Buffer.from(oversized), path: '' },
+      {
+        label: 'lone-surrogate',
+        value: Buffer.from(
+          JSON.stringify({
+            event: 'payment.completed',
+            timestamp: '2026-01-31T10:30:00Z',
+            data: { ...EVENT_CATALOG['payment.completed'].sample, note: 'milk\ud83e' },
+          }),
+        ),
+        path: 'data.note',
+      },
     ];
     const valid = [eventIdOf('mixed-1'), eventIdOf('mixed-2'), eventIdOf('mixed-3')];
     const reader = await new TopicReader(kafka, [INTERNAL_TOPICS.invalid]).start();
@@ -234,7 +245,7 @@ describe('ingestion service', () => {
     await reader.stop();
     expect((await fetch(`${ingestion.url}/ready`)).status).toBe(200);
     const metrics = await (await fetch(`${ingestion.url}/metrics`)).text();
-    expect(metrics).toMatch(/ingestion_events_quarantined_total\{[^}]*\} [6-9]/);
+    expect(metrics).toMatch(/ingestion_events_quarantined_total\{[^}]*\} [7-9]/);
   });
 
   it('starts delivering to a subscription within 2 seconds of its announcement', async () => {

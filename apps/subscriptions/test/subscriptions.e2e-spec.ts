@@ -247,6 +247,17 @@ describe('subscriptions service', () => {
         ['rate_limit_per_second'],
       ],
       ['nested metadata', { url: HOOK, events: ['*'], metadata: { a: { b: 1 } } }, ['metadata.a']],
+      // Postgres jsonb refuses the \ud800 escape: a 500 until this was checked (found by the fuzz test).
+      [
+        'a lone surrogate as a metadata key',
+        { url: HOOK, events: ['*'], metadata: { '\ud800': '' } },
+        ['metadata["\\ud800"]'],
+      ],
+      [
+        'a lone surrogate in the description',
+        { url: HOOK, events: ['*'], description: 'a\udc00' },
+        ['description'],
+      ],
     ])('rejects %s with the field paths', async (_label, body, paths) => {
       expect(problemPaths(await api.post('/v1/subscriptions', body))).toEqual(paths);
     });
