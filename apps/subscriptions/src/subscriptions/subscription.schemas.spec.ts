@@ -39,6 +39,7 @@ describe('subscription request bodies', () => {
     ['a wildcard of no category', { ...valid, events: ['billing.*'] }, ['events[0]']],
     ['a partial wildcard', { ...valid, events: ['order.cre*'] }, ['events[0]']],
     ['a URL with a space', { ...valid, url: 'https://a b.example/' }, ['url']],
+    ['a URL with a lone surrogate', { ...valid, url: 'https://a.example/\ud800' }, ['url']],
     ['a NUL in the description', { ...valid, description: 'a\u0000b' }, ['description']],
     ['nested metadata', { ...valid, metadata: { a: { b: 1 } } }, ['metadata.a']],
     ['a NUL in a metadata key', { ...valid, metadata: { 'a\u0000': 'x' } }, ['metadata["a\\u0000"]']],

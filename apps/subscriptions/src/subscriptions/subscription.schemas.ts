@@ -1,4 +1,4 @@
-import { validateFilter } from '@smart-dairy/schemas';
+import { refineStorableText, validateFilter } from '@smart-dairy/schemas';
 import { z } from 'zod';
 import { eventType, text, timestamp } from '../http/fields';
 import { pageOf, pageQuery } from '../http/pagination';
@@ -34,6 +34,7 @@ const url = z
     (value) => ![...value].some((c) => c <= ' ' || c === '\u007f'),
     'must not contain spaces or control characters',
   )
+  .superRefine(refineStorableText)
   .describe('Absolute http(s) URL; https with a public host in production');
 
 const metadata = z
