@@ -63,6 +63,9 @@ const SPOILERS: Record<string, (category: Category) => Buffer | null> = {
         '"no\\u0000te"',
       ),
     ),
+  // JSON.stringify writes a lone surrogate as a \ud83e escape, which jsonb refuses.
+  'lone-surrogate': (c) =>
+    Buffer.from(envelope(SPECIMEN[c], { ...EVENT_CATALOG[SPECIMEN[c]].sample, note: 'milk\ud83e' })),
   'random-json': () => Buffer.from(JSON.stringify(fc.sample(fc.jsonValue(), 1)[0] ?? null)),
 };
 const OVERSIZED = 'oversized';
