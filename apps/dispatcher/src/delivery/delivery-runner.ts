@@ -85,9 +85,8 @@ export class DeliveryRunner {
         : decision.kind === 'retry'
           ? { status: 'retrying', nextAttemptAt: new Date(finishedAt.getTime() + decision.delayMs) }
           : { status: 'dead_lettered', reason: decision.reason };
-    if (classification.disableSubscription) {
-      await this.disabler.disable([task.subscriptionId], `endpoint answered ${classification.errorClass}`);
-    }
+    if (classification.disableSubscription)
+      await this.disableGone(task.subscriptionId, classification.errorClass);
     const statusCode = result.outcome.kind === 'response' ? result.outcome.statusCode : null;
     this.metrics.attemptDuration.observe({ outcome: next.status }, result.latencyMs / 1000);
     this.logger.info(
@@ -119,9 +118,24 @@ export class DeliveryRunner {
     });
   }
 
-  /** Not sent now because its endpoint has a backlog: waits in Postgres, its budget untouched. */
-  defer(task: DeliveryTask, state: DeliveryState): RunResult {
-    return this.parkFor(task, state, this.settings.config.BACKLOG_DEFER_MS, 'endpoint_backlog', idsOf(task));
+  /**
+   * Not sent now (its endpoint has a backlog, or dispatching it failed unexpectedly): waits in Postgres,
+   * its budget untouched, and the retry scheduler hands it out again.
+   */
+  defer(task: DeliveryTask, state: DeliveryState, why = 'endpoint_backlog'): RunResult {
+    return this.parkFor(task, state, this.settings.config.BACKLOG_DEFER_MS, why, idsOf(task));
+  }
+
+  /**
+   * The endpoint said the subscription is gone. If disabling it fails (Postgres or Kafka away), the
+   * attempt is still recorded, and the endpoint's next 410 disables it then.
+   */
+  private async disableGone(subscriptionId: string, errorClass: string | null): Promise<void> {
+    try {
+      await this.disabler.disable([subscriptionId], `endpoint answered ${errorClass}`);
+    } catch (error) {
+      this.logger.error({ err: error, subscriptionId }, 'disabling a gone subscription failed');
+    }
   }
 
   private send(task: DeliveryTask, attempt: number, url: string, secret: string): Promise<SendResult> {

@@ -217,9 +217,10 @@ export class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy
             // The endpoint's slot is free now; the offset waits for the outcome to be durable.
             void recorded.then(done);
           } catch (error) {
-            // Not recorded, so not committed past: the task is read again after a restart or rebalance.
+            // Its offset goes once the delivery waits in Postgres for the retry scheduler: completing the
+            // offset alone would leave the row pending with no task left to send it.
             this.logger.error({ err: error, deliveryId: task.deliveryId }, 'delivery failed unexpectedly');
-            done();
+            void this.runner.defer(task, state, 'dispatch_failed').recorded.then(done);
           }
         },
       });
