@@ -1,3 +1,4 @@
+export { retryBatch, type BatchControl, type BatchRetryOptions } from './batch-retry';
 export { KafkaClient, type KafkaSettings } from './kafka-client';
 export { MAX_SEND_BYTES, sizeBatches } from './size-batches';
 export {

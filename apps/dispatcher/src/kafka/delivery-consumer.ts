@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DeliveryStatus, PrismaService } from '@smart-dairy/db';
-import { INTERNAL_TOPICS, KafkaClient } from '@smart-dairy/kafka';
+import { INTERNAL_TOPICS, KafkaClient, retryBatch } from '@smart-dairy/kafka';
 import { deliveryTaskCodec, type DeliveryTask } from '@smart-dairy/messages';
 import { LOGGER, type Logger } from '@smart-dairy/service-kit';
 import type { Consumer, EachBatchPayload } from 'kafkajs';
@@ -143,16 +143,21 @@ export class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy
     const tasks = decoded.flatMap(({ offset, task }) => (task.ok ? [{ offset, task: task.value }] : []));
     // Reserved before the read, since other partitions' batches are taken concurrently.
     this.unfinished += messages.length;
-    let known: Known;
-    try {
-      // Read before anything is tracked or resolved: if Postgres is away, the whole batch fails and kafkajs
-      // hands the same messages again, rather than them being taken and never dispatched.
-      known = await this.lookup(tasks);
-    } catch (error) {
-      this.release(messages.length);
-      throw error;
-    }
-    if (!isRunning() || isStale()) {
+    // Read before anything is tracked or resolved, and read again until Postgres answers: nothing of the
+    // batch is taken before its deliveries could be looked up. If the partition goes elsewhere meanwhile,
+    // the batch is left unresolved for its next owner.
+    let known: Known = { states: new Map(), endpoints: new Map() };
+    const looked = await retryBatch(
+      { isRunning, isStale, heartbeat },
+      async () => {
+        known = await this.lookup(tasks);
+      },
+      {
+        logger: this.logger,
+        context: { topic: batch.topic, partition: batch.partition, from: batch.firstOffset() },
+      },
+    );
+    if (!looked || !isRunning() || isStale()) {
       this.release(messages.length);
       return;
     }

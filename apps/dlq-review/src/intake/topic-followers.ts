@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { INTERNAL_TOPICS, KafkaClient, type InternalTopic } from '@smart-dairy/kafka';
+import { INTERNAL_TOPICS, KafkaClient, retryBatch, type InternalTopic } from '@smart-dairy/kafka';
 import {
   deadLetterCodec,
   deliveryOutcomeCodec,
@@ -18,8 +18,8 @@ const CHUNK_SIZE = 500;
 
 /**
  * The three topics this service follows, one consumer group each (shared by the replicas, so every
- * message is handled, and every notification emitted, by one of them). A receiver that throws leaves
- * its chunk unresolved and it is read again: every receiver is idempotent.
+ * message is handled, and every notification emitted, by one of them). A receiver that throws is given
+ * its chunk again until it succeeds: every receiver is idempotent.
  */
 @Injectable()
 export class TopicFollowers implements OnApplicationBootstrap, OnModuleDestroy {
@@ -69,10 +69,10 @@ export class TopicFollowers implements OnApplicationBootstrap, OnModuleDestroy {
     await consumer.run({
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         for (let start = 0; start < batch.messages.length; start += CHUNK_SIZE) {
-          if (!isRunning() || isStale()) return;
           const chunk = batch.messages.slice(start, start + CHUNK_SIZE);
+          const first = chunk[0];
           const last = chunk.at(-1);
-          if (!last) return;
+          if (!first || !last) return;
           const values: T[] = [];
           for (const message of chunk) {
             const decoded = codec.decode(message.value);
@@ -92,7 +92,11 @@ export class TopicFollowers implements OnApplicationBootstrap, OnModuleDestroy {
               'unreadable message skipped',
             );
           }
-          await receive(values);
+          const done = await retryBatch({ isRunning, isStale, heartbeat }, () => receive(values), {
+            logger: this.logger,
+            context: { topic: batch.topic, partition: batch.partition, from: first.offset, to: last.offset },
+          });
+          if (!done) return;
           resolveOffset(last.offset);
           await heartbeat();
         }
