@@ -41,6 +41,14 @@ export const commonEnv = {
     .regex(/^postgres(ql)?:\/\//, 'expected a postgresql:// URL')
     .default('postgresql://postgres@127.0.0.1:5432/smart_dairy'),
   DATABASE_POOL_SIZE: positiveInt(10),
+  /** Waiting for a pooled connection or a new one; past it the query fails and its batch is retried. */
+  DATABASE_CONNECT_TIMEOUT_MS: positiveInt(5_000),
+  /** One statement, or one transaction, from start to answer. */
+  DATABASE_QUERY_TIMEOUT_MS: positiveInt(15_000),
+  /** One Kafka send, kafkajs's own retries included. */
+  KAFKA_SEND_TIMEOUT_MS: positiveInt(30_000),
+  /** A consumer holding input without committing for this long fails /health. */
+  CONSUMER_STALL_TIMEOUT_MS: positiveInt(120_000),
   SHUTDOWN_TIMEOUT_MS: durationMs(25_000),
 } as const;
 

@@ -1,4 +1,5 @@
 export { retryBatch, type BatchControl, type BatchRetryOptions } from './batch-retry';
+export type { ConsumerStall } from './consumer-watch';
 export { KafkaClient, type KafkaSettings } from './kafka-client';
 export { MAX_SEND_BYTES, sizeBatches } from './size-batches';
 export {

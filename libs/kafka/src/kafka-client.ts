@@ -2,6 +2,7 @@ import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type Consumer
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import { ConsumerWatch, type ConsumerStall } from './consumer-watch';
 import { kafkaLogCreator } from './kafka-log';
 import { RecoveringProducer } from './recovering-producer';
 import { restartOnFatalCrash } from './restart-on-fatal-crash';
@@ -13,7 +14,14 @@ export interface KafkaSettings {
   topicPrefix: string;
   partitions: PartitionCounts;
   replicationFactor: number;
+  /** How long a watched consumer may hold input without committing before it counts as stalled. */
+  consumerStallTimeoutMs?: number;
+  /** How long one send may take, kafkajs's own retries included, before it fails. */
+  sendTimeoutMs?: number;
 }
+
+const DEFAULT_STALL_TIMEOUT_MS = 120_000;
+const DEFAULT_SEND_TIMEOUT_MS = 30_000;
 
 const READY_TIMEOUT_MS = 3_000;
 
@@ -39,6 +47,7 @@ export class KafkaClient {
   readonly kafka: Kafka;
   readonly producer: RecoveringProducer;
   private readonly admin: Admin;
+  private readonly watches = new Set<ConsumerWatch>();
   private connected = false;
 
   constructor(
@@ -61,6 +70,7 @@ export class KafkaClient {
           createPartitioner: Partitioners.DefaultPartitioner,
         }),
       logger,
+      settings.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS,
     );
   }
 
@@ -72,19 +82,49 @@ export class KafkaClient {
     return this.settings.topicPrefix + name;
   }
 
-  consumer(config: ConsumerConfig): Consumer {
-    return restartOnFatalCrash(
-      this.kafka.consumer({ ...CONSUMER_DEFAULTS, ...config, groupId: this.groupId(config.groupId) }),
+  /**
+   * A consumer in the group `config.groupId` (prefixed), restarted after fatal crashes and, unless
+   * `watch` is false, watched for stalls (see `stalls()`).
+   */
+  consumer(config: ConsumerConfig, { watch = true } = {}): Consumer {
+    const groupId = this.groupId(config.groupId);
+    const consumer = restartOnFatalCrash(
+      this.kafka.consumer({ ...CONSUMER_DEFAULTS, ...config, groupId }),
       this.logger,
+    );
+    if (!watch) return consumer;
+    const progress = new ConsumerWatch(
+      groupId,
+      consumer,
+      this.admin,
+      this.settings.consumerStallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS,
+      this.logger,
+    );
+    this.watches.add(progress);
+    progress.start();
+    const disconnect = consumer.disconnect.bind(consumer);
+    consumer.disconnect = () => {
+      progress.stop();
+      this.watches.delete(progress);
+      return disconnect();
+    };
+    return consumer;
+  }
+
+  /**
+   * A consumer in a group of its own, for topics every replica must read in full (announcements). Not
+   * watched: it starts from the end of its topics and commits only when something arrives there.
+   */
+  replicaConsumer(name: string, config: Omit<ConsumerConfig, 'groupId'> = {}): Consumer {
+    return this.consumer(
+      { ...config, groupId: `${name}-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}` },
+      { watch: false },
     );
   }
 
-  /** A consumer in a group of its own, for topics every replica must read in full (announcements). */
-  replicaConsumer(name: string, config: Omit<ConsumerConfig, 'groupId'> = {}): Consumer {
-    return this.consumer({
-      ...config,
-      groupId: `${name}-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
-    });
+  /** The watched consumers that hold input without making progress (liveness). */
+  stalls(): ConsumerStall[] {
+    return [...this.watches].flatMap((w) => (w.stall ? [w.stall] : []));
   }
 
   async connect(): Promise<void> {

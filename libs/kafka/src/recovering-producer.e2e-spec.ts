@@ -53,6 +53,7 @@ describe('RecoveringProducer against the real broker', () => {
       return kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     },
     pino({ level: 'silent' }),
+    30_000,
   );
 
   beforeAll(async () => {

@@ -32,7 +32,8 @@ class ProducerDouble {
   private atOnce = 0;
   constructor(
     readonly id: number,
-    private readonly failures: Error[],
+    /** What each send in turn does instead of succeeding: fail, or never answer. */
+    private readonly failures: (Error | 'hang')[],
     private readonly connectFailure?: Error,
   ) {}
   async connect(): Promise<void> {
@@ -51,6 +52,7 @@ class ProducerDouble {
     try {
       await new Promise((resolve) => setImmediate(resolve));
       const failure = this.failures.shift();
+      if (failure === 'hang') await new Promise(() => undefined);
       if (failure) throw failure;
       return [{ producer: this.id }];
     } finally {
@@ -61,6 +63,8 @@ class ProducerDouble {
     return this.send({ topic: batch.topicMessages.map((m) => m.topic).join() });
   }
 }
+
+const SEND_TIMEOUT_MS = 200;
 
 function recovering(...doubles: ProducerDouble[]): {
   producer: RecoveringProducer;
@@ -75,6 +79,7 @@ function recovering(...doubles: ProducerDouble[]): {
       return next as unknown as Producer;
     },
     pino({ level: 'silent' }),
+    SEND_TIMEOUT_MS,
   );
   return { producer, created };
 }
@@ -127,6 +132,20 @@ describe('RecoveringProducer', () => {
     await expect(producer.send(record)).resolves.toEqual([{ producer: 2 }]);
     expect(created).toHaveLength(2);
     expect(first.sends).toBe(1);
+  });
+
+  it('fails a send that does not finish in time and sends the next batch on a new producer', async () => {
+    const first = new ProducerDouble(1, ['hang']);
+    const second = new ProducerDouble(2, []);
+    const { producer, created } = recovering(first, second);
+    await producer.connect();
+
+    const started = Date.now();
+    await expect(producer.send(record)).rejects.toThrow(`did not finish within ${SEND_TIMEOUT_MS} ms`);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(SEND_TIMEOUT_MS - 5);
+    await expect(producer.send(record)).resolves.toEqual([{ producer: 2 }]);
+    expect(created).toHaveLength(2);
+    expect(first.disconnects).toBe(1);
   });
 
   it('sends one batch at a time, in the order they were given', async () => {

@@ -30,7 +30,10 @@ export function lostProducerState(error: unknown): boolean {
  *   sequence numbers (the broker serves one produce request per connection at a time anyway);
  * - after a failed send the next one goes out on a new producer (a new producer id, fresh sequences);
  * - a send the broker refused for lost producer state is tried once more on the new producer: it was
- *   not written, so this only repeats messages of a multi-partition batch other partitions had taken.
+ *   not written, so this only repeats messages of a multi-partition batch other partitions had taken;
+ * - a send that has not finished within `sendTimeoutMs` (kafkajs's retries included, which can add up to
+ *   minutes) fails, so that no batch waits on a broker forever; its producer is replaced like after any
+ *   failure, which ends the late send with it.
  */
 export class RecoveringProducer {
   private current: Producer;
@@ -41,6 +44,7 @@ export class RecoveringProducer {
   constructor(
     private readonly create: () => Producer,
     private readonly logger: Logger,
+    private readonly sendTimeoutMs: number,
   ) {
     this.current = create();
   }
@@ -87,11 +91,20 @@ export class RecoveringProducer {
 
   private async sendOnce(send: (producer: Producer) => Promise<RecordMetadata[]>): Promise<RecordMetadata[]> {
     if (this.stale) await this.replace();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`the Kafka send did not finish within ${this.sendTimeoutMs} ms`)),
+        this.sendTimeoutMs,
+      );
+    });
     try {
-      return await send(this.current);
+      return await Promise.race([send(this.current), deadline]);
     } catch (error) {
       this.stale = true;
       throw error;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -1,10 +1,10 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { DbModule, PrismaService, checkDatabase } from '@smart-dairy/db';
 import { KafkaClient } from '@smart-dairy/kafka';
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { HealthController } from './health.controller';
 import type { Logger } from './logger';
-import { LOGGER, READINESS_CHECKS, SERVICE_NAME, type ReadinessCheck } from './tokens';
+import { LIVENESS_CHECKS, LOGGER, READINESS_CHECKS, SERVICE_NAME, type ReadinessCheck } from './tokens';
 
 /** The settings of commonEnv that the shared infrastructure needs. */
 export interface ServiceKitConfig {
@@ -17,12 +17,36 @@ export interface ServiceKitConfig {
   KAFKA_REPLICATION_FACTOR: number;
   DATABASE_URL: string;
   DATABASE_POOL_SIZE: number;
+  DATABASE_CONNECT_TIMEOUT_MS: number;
+  DATABASE_QUERY_TIMEOUT_MS: number;
+  KAFKA_SEND_TIMEOUT_MS: number;
+  CONSUMER_STALL_TIMEOUT_MS: number;
 }
 
 export interface ServiceKitOptions {
   service: string;
   config: ServiceKitConfig;
   logger: Logger;
+}
+
+function assertNoStall(kafka: KafkaClient): void {
+  const stalls = kafka.stalls();
+  if (stalls.length === 0) return;
+  const named = stalls.map((s) => `${s.groupId} (${s.partitions.join(', ')})`).join('; ');
+  throw new Error(`stalled: ${named}`);
+}
+
+function registerStallGauge(kafka: KafkaClient, registry: Registry): void {
+  new Gauge({
+    name: 'kafka_consumer_stalled_partitions',
+    help: 'Partitions a consumer group holds with input waiting and nothing committed for CONSUMER_STALL_TIMEOUT_MS',
+    labelNames: ['group'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const stall of kafka.stalls()) this.set({ group: stall.groupId }, stall.partitions.length);
+    },
+  });
 }
 
 class KafkaShutdown implements OnApplicationShutdown {
@@ -47,6 +71,8 @@ export class ServiceKitModule {
         DbModule.forRoot({
           databaseUrl: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
+          connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+          queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS,
           onConnectionError: (err) => logger.warn({ err }, 'database connection lost'),
         }),
       ],
@@ -77,6 +103,8 @@ export class ServiceKitModule {
                   internal: config.KAFKA_INTERNAL_PARTITIONS,
                 },
                 replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+                consumerStallTimeoutMs: config.CONSUMER_STALL_TIMEOUT_MS,
+                sendTimeoutMs: config.KAFKA_SEND_TIMEOUT_MS,
               },
               logger,
             );
@@ -93,6 +121,14 @@ export class ServiceKitModule {
             { name: 'postgres', check: () => checkDatabase(prisma) },
             { name: 'kafka', check: () => kafka.check() },
           ],
+        },
+        {
+          provide: LIVENESS_CHECKS,
+          inject: [KafkaClient, Registry],
+          useFactory: (kafka: KafkaClient, registry: Registry): ReadinessCheck[] => {
+            registerStallGauge(kafka, registry);
+            return [{ name: 'kafka-consumers', check: async () => assertNoStall(kafka) }];
+          },
         },
       ],
       exports: [SERVICE_NAME, LOGGER, Registry, KafkaClient, DbModule],
