@@ -108,6 +108,26 @@ describe('retryBatch', () => {
     expect(runs).toBe(1);
   });
 
+  it('keeps the consumer in its group by heartbeating while slow work runs', async () => {
+    const c = control();
+    await retryBatch(c, () => new Promise((r) => setTimeout(r, 3_500)), options());
+    expect(c.heartbeats).toBe(3);
+  });
+
+  it('carries on with the work when a heartbeat during it fails', async () => {
+    let heartbeats = 0;
+    const c = control({
+      heartbeat: () => {
+        heartbeats += 1;
+        return Promise.reject(new Error('The group is rebalancing'));
+      },
+    });
+    await expect(retryBatch(c, () => new Promise((r) => setTimeout(r, 1_500)), options())).resolves.toBe(
+      true,
+    );
+    expect(heartbeats).toBe(1);
+  });
+
   it('lets a failed heartbeat (a rebalance) through to kafkajs', async () => {
     const rebalancing = new Error('The group is rebalancing');
     const c = control({ heartbeat: () => Promise.reject(rebalancing) });
