@@ -89,6 +89,8 @@ export class ChaosStack {
   dispatchers: ServiceProcess[] = [];
   kafka!: KafkaClient;
   prisma!: PrismaService;
+  /** The stack's database on the chaos Postgres server. */
+  databaseName!: string;
   publisher!: EventPublisher;
   private subscriptions: Subscription[] = [];
   private readonly published: PublishedEvent[] = [];
@@ -145,6 +147,7 @@ export class ChaosStack {
     this.publisher = EventPublisher.fromKafka(this.kafka);
     const database = await createChaosDatabase();
     this.prisma = database.prisma;
+    this.databaseName = database.name;
     this.dropDatabase = database.drop;
     await this.receiver.start();
     for (const plan of this.options.endpoints) {
@@ -326,12 +329,17 @@ export class ChaosStack {
 
   /** When the first delivery of an event published after `since` arrived: ingestion was working again. */
   firstDeliveryOfEventAfter(since: number, timeoutMs = 120_000): Promise<number> {
-    const later = new Set(this.published.filter((e) => e.at >= since).map((e) => e.id));
-    return waitFor(() => this.receiver.received.find((r) => later.has(eventIdOf(r)))?.receivedAt, {
-      timeoutMs,
-      intervalMs: 250,
-      description: 'a delivery of an event published after the fault',
-    });
+    return waitFor(
+      () => {
+        const later = new Set(this.published.filter((e) => e.at >= since).map((e) => e.id));
+        return this.receiver.received.find((r) => later.has(eventIdOf(r)))?.receivedAt;
+      },
+      {
+        timeoutMs,
+        intervalMs: 250,
+        description: 'a delivery of an event published after the fault',
+      },
+    );
   }
 
   async stop(): Promise<void> {

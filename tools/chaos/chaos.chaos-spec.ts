@@ -1,4 +1,5 @@
 import { chaosBroker } from './chaos-broker';
+import { chaosPostgres } from './chaos-postgres';
 import { ChaosStack } from './chaos-stack';
 import type { Ledger } from './ledger';
 import { CHAOS_MODE, RUNS, expectSound, report, saveLogs, type Measurements } from './report';
@@ -6,29 +7,40 @@ import { badEndpoints } from './scenarios/bad-endpoints';
 import { brokerOutage } from './scenarios/broker-outage';
 import { crashes } from './scenarios/crashes';
 import { poisonInput } from './scenarios/poison-input';
-import { postgresRestart } from './scenarios/postgres-restart';
+import { postgresIdleCut, postgresPause, postgresRestart } from './scenarios/postgres-faults';
 import { rollingRestart } from './scenarios/rolling-restart';
 import { scaleOut } from './scenarios/scale-out';
 import type { Scenario } from './scenarios/scenario';
 
 jest.setTimeout(600_000);
 
-/**
- * The short form inside `npm test` covers crashes, the broker outage and poison input, at lower volume;
- * the Postgres restart disturbs the machine's shared server and belongs to the full suite only.
- */
-const SCENARIOS: Scenario[] =
+/** The short form inside `npm test` covers crashes, the broker outage and poison input, at lower volume. */
+const ALL: Scenario[] =
   CHAOS_MODE === 'full'
-    ? [crashes, brokerOutage, postgresRestart, rollingRestart, badEndpoints, poisonInput, scaleOut]
+    ? [
+        crashes,
+        brokerOutage,
+        postgresRestart,
+        postgresPause,
+        postgresIdleCut,
+        rollingRestart,
+        badEndpoints,
+        poisonInput,
+        scaleOut,
+      ]
     : [crashes, brokerOutage, poisonInput];
+
+/** `CHAOS_ONLY=s3,s8` runs only the scenarios whose names start with these. */
+const only = process.env.CHAOS_ONLY?.split(',').filter(Boolean);
+const SCENARIOS = only ? ALL.filter((s) => only.some((prefix) => s.name.startsWith(`${prefix}-`))) : ALL;
 
 /**
  * The real pipeline (producer → ingestion → dispatcher → endpoints) on a broker of its own, under load
  * and faults; each run's ledger must account for every published (event, subscription) pair.
  */
 describe(`chaos (${CHAOS_MODE})`, () => {
-  beforeAll(() => chaosBroker.start());
-  afterAll(() => chaosBroker.remove());
+  beforeAll(() => Promise.all([chaosBroker.start(), chaosPostgres.start()]));
+  afterAll(() => Promise.all([chaosBroker.remove(), chaosPostgres.remove()]));
 
   describe.each(SCENARIOS)('$title', (scenario) => {
     it.each(RUNS)('run %i', async (run) => {

@@ -6,7 +6,9 @@ import { formatLedger, type Ledger } from './ledger';
 
 /** `CHAOS=full` (npm run test:chaos) runs every scenario three times at full volume; anything else is the short form. */
 export const CHAOS_MODE: 'full' | 'short' = process.env.CHAOS === 'full' ? 'full' : 'short';
-export const RUNS = CHAOS_MODE === 'full' ? [1, 2, 3] : [1];
+/** `CHAOS_RUNS=10` repeats each scenario ten times in a row instead. */
+const runCount = Number(process.env.CHAOS_RUNS) || (CHAOS_MODE === 'full' ? 3 : 1);
+export const RUNS = Array.from({ length: runCount }, (_, i) => i + 1);
 
 /** Recovery times in ms, and the odd other measurement, printed next to the ledger. */
 export type Measurements = Record<string, number>;

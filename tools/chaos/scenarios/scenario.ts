@@ -44,9 +44,15 @@ export const LOAD_TYPES: readonly EventType[] = [
 /** Events per second: hundreds in the full suite, fewer in the short form that runs inside `npm test`. */
 export const RATE = CHAOS_MODE === 'full' ? 200 : 100;
 
-/** Starts the standard load for `durationMs`: when it started, for the timeline, and its end. */
-export function standardLoad(stack: ChaosStack, durationMs: number) {
-  return { start: Date.now(), load: stack.load({ ratePerSecond: RATE, durationMs, types: LOAD_TYPES }) };
+/**
+ * Starts the standard load for `durationMs`: when it started, for the timeline, and its end. A scenario
+ * that starts several loads names each, so that their event ids differ.
+ */
+export function standardLoad(stack: ChaosStack, durationMs: number, name = '') {
+  return {
+    start: Date.now(),
+    load: stack.load({ ratePerSecond: RATE, durationMs, types: LOAD_TYPES, name }),
+  };
 }
 
 /** Sleeps until `offsetMs` after `start` (at once if that is past). */
