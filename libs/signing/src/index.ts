@@ -9,3 +9,11 @@ export {
 } from './signature';
 export { SECRET_PREFIX, generateSecret } from './secret-generation';
 export { activeSecrets, rotateSecret, type Rotation, type SecretSet } from './secret-rotation';
+export {
+  STANDARD_WEBHOOK_HEADERS,
+  signStandardWebhook,
+  standardWebhookKey,
+  verifyStandardWebhook,
+  type StandardWebhookCheck,
+  type StandardWebhookContent,
+} from './standard-webhooks';
