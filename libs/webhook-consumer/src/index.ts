@@ -18,6 +18,7 @@ export {
 } from './raw-body';
 export { InMemorySeenIdStore, type InMemorySeenIdStoreOptions, type SeenIdStore } from './seen-id-store';
 export {
+  VALIDATION_FAILURE_REASONS,
   statusForFailure,
   type ValidationFailure,
   type ValidationFailureReason,
@@ -31,6 +32,7 @@ export {
   DEFAULT_TOLERANCE_SECONDS,
   WebhookValidator,
   type RequestContext,
+  type SignatureScheme,
   type WebhookHeaderNames,
   type WebhookValidatorOptions,
 } from './webhook-validator';

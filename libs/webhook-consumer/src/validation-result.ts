@@ -1,14 +1,21 @@
 import type { WebhookEnvelope } from './webhook-envelope';
 
-export type ValidationFailureReason =
-  | 'missing_headers'
-  | 'invalid_timestamp'
-  | 'timestamp_too_old'
-  | 'timestamp_too_new'
-  | 'signature_mismatch'
-  | 'replayed'
-  | 'invalid_body'
-  | 'ip_not_allowed';
+/**
+ * Why a delivery was refused. The same codes are used by the CLI's `verify` and by the Python verifier
+ * (sdks/python), whose test compares its list with this one: only ever add to it.
+ */
+export const VALIDATION_FAILURE_REASONS = [
+  'missing_headers',
+  'invalid_timestamp',
+  'timestamp_too_old',
+  'timestamp_too_new',
+  'signature_mismatch',
+  'replayed',
+  'invalid_body',
+  'ip_not_allowed',
+] as const;
+
+export type ValidationFailureReason = (typeof VALIDATION_FAILURE_REASONS)[number];
 
 export interface VerifiedWebhook {
   readonly valid: true;

@@ -1,4 +1,4 @@
-import { sign } from '@smart-dairy/signing';
+import { sign, signStandardWebhook } from '@smart-dairy/signing';
 import type { SeenIdStore } from './seen-id-store';
 import type { ValidationFailureReason } from './validation-result';
 import { WebhookValidator, type WebhookValidatorOptions } from './webhook-validator';
@@ -338,6 +338,100 @@ describe('WebhookValidator.validate', () => {
         message: expect.stringContaining(sourceIp ?? '(unknown)'),
       });
     });
+  });
+});
+
+describe('WebhookValidator.validate with Standard Webhooks headers', () => {
+  const current = 'whsec_c2VjcmV0LW9mLTI0LWJ5dGVzLWxvbmchIQ==';
+  const previous = 'whsec_cHJldmlvdXMtc2VjcmV0LTI0LWJ5dGVzIQ==';
+  const standardValidator = (secrets = [current]) =>
+    new WebhookValidator({ secrets, now: () => new Date(NOW * 1000) });
+  const standardHeaders = (
+    signingSecrets: string[],
+    { id = envelope.id, timestamp = NOW, payload = body } = {},
+  ) => ({
+    'webhook-id': id,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': signStandardWebhook(signingSecrets, { id, timestamp, body: payload }),
+  });
+
+  it('accepts a delivery signed with the secret', async () => {
+    await expect(standardValidator().validate(standardHeaders([current]), body)).resolves.toEqual({
+      valid: true,
+      deliveryId: envelope.id,
+      eventType: 'order.created',
+      timestamp: NOW,
+      envelope,
+    });
+  });
+
+  it.each<[string, string[], string[]]>([
+    ['two signatures, the consumer on the new secret', [current, previous], [current]],
+    ['two signatures, the consumer still on the old secret', [current, previous], [previous]],
+    ['one signature, the consumer holding both secrets', [previous], [current, previous]],
+  ])('accepts during a rotation: %s', async (_case, signedWith, held) => {
+    await expect(standardValidator(held).validate(standardHeaders(signedWith), body)).resolves.toMatchObject({
+      valid: true,
+    });
+  });
+
+  it.each<[string, Record<string, string>, ValidationFailureReason]>([
+    [
+      'a tampered body',
+      standardHeaders([current], { payload: body.replace('13.28', '23.28') }),
+      'signature_mismatch',
+    ],
+    ['another secret', standardHeaders([previous]), 'signature_mismatch'],
+    [
+      'a signed id that is not the body id',
+      standardHeaders([current], { id: 'wh_other' }),
+      'signature_mismatch',
+    ],
+    ['a timestamp 301 s old', standardHeaders([current], { timestamp: NOW - 301 }), 'timestamp_too_old'],
+    ['a timestamp 301 s ahead', standardHeaders([current], { timestamp: NOW + 301 }), 'timestamp_too_new'],
+    [
+      'a timestamp in words',
+      { ...standardHeaders([current]), 'webhook-timestamp': 'now' },
+      'invalid_timestamp',
+    ],
+  ])('refuses %s', async (_case, headers, reason) => {
+    await expect(standardValidator().validate(headers, body)).resolves.toMatchObject({
+      valid: false,
+      reason,
+    });
+  });
+
+  it('names the Standard Webhooks headers that are missing', async () => {
+    const headers = without(standardHeaders([current]), 'webhook-id', 'webhook-timestamp');
+    await expect(standardValidator().validate(headers, body)).resolves.toMatchObject({
+      reason: 'missing_headers',
+      missing: ['webhook-timestamp', 'webhook-id'],
+    });
+  });
+
+  it('refuses the same signed delivery a second time', async () => {
+    const validator = standardValidator();
+    await validator.validate(standardHeaders([current]), body);
+    await expect(validator.validate(standardHeaders([current]), body)).resolves.toMatchObject({
+      reason: 'replayed',
+    });
+  });
+
+  it('checks the platform signature when a delivery carries both', async () => {
+    const validator = standardValidator();
+    const headers = { ...standardHeaders([current]), ...headersFor(body, NOW, previous) };
+    await expect(validator.validate(headers, body)).resolves.toMatchObject({ reason: 'signature_mismatch' });
+  });
+
+  it('signs test deliveries in the scheme asked for', async () => {
+    const validator = standardValidator();
+    const headers = validator.generateSignature(body, NOW, 'standard-webhooks');
+    expect(headers).toEqual({
+      'Content-Type': 'application/json',
+      ...standardHeaders([current]),
+      'X-Event-Type': 'order.created',
+    });
+    await expect(validator.validate(headers, body)).resolves.toMatchObject({ valid: true });
   });
 });
 

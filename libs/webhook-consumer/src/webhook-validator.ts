@@ -1,4 +1,12 @@
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, sign, verifySignature } from '@smart-dairy/signing';
+import {
+  SIGNATURE_HEADER,
+  STANDARD_WEBHOOK_HEADERS,
+  TIMESTAMP_HEADER,
+  sign,
+  signStandardWebhook,
+  verifySignature,
+  verifyStandardWebhook,
+} from '@smart-dairy/signing';
 import { headerValue, type HeaderSource } from './header-lookup';
 import { IpAllowlist } from './ip-allowlist';
 import { InMemorySeenIdStore, type SeenIdStore } from './seen-id-store';
@@ -20,6 +28,22 @@ export const DEFAULT_HEADER_NAMES: WebhookHeaderNames = {
 };
 
 export const DEFAULT_TOLERANCE_SECONDS = 300;
+
+/**
+ * `smart-dairy`: the platform's own headers above, `sha256=` HMAC of `timestamp.body` keyed by the secret's
+ * text. `standard-webhooks`: Standard Webhooks v1, `v1,` HMAC of `id.timestamp.body` keyed by the base64
+ * after `whsec_`. A delivery carrying `webhook-signature` (and not the platform's signature header) is
+ * checked as Standard Webhooks.
+ */
+export type SignatureScheme = 'smart-dairy' | 'standard-webhooks';
+
+/** The headers a delivery is checked with, and how its signature is made. */
+interface SchemeHeaders {
+  readonly scheme: SignatureScheme;
+  readonly signature: string;
+  readonly timestamp: string;
+  readonly deliveryId: string;
+}
 
 interface CommonOptions {
   /** How far the signed timestamp may be from now, either way. */
@@ -83,7 +107,7 @@ export class WebhookValidator {
       }
     }
 
-    const names = this.headerNames;
+    const names = this.schemeOf(headers);
     const signature = headerValue(headers, names.signature);
     const timestampText = headerValue(headers, names.timestamp);
     const deliveryId = headerValue(headers, names.deliveryId);
@@ -113,9 +137,12 @@ export class WebhookValidator {
     if (stale !== undefined) return stale;
 
     const body = typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody;
-    if (!verifySignature({ secrets: this.secrets, timestamp, body, signature })) {
-      return failure('signature_mismatch', `${names.signature} does not match the body`);
-    }
+    const check = { secrets: this.secrets, timestamp, body, signature };
+    const signed =
+      names.scheme === 'standard-webhooks'
+        ? verifyStandardWebhook({ ...check, id: deliveryId })
+        : verifySignature(check);
+    if (!signed) return failure('signature_mismatch', `${names.signature} does not match the body`);
 
     const parsed = parseWebhookEnvelope(body);
     if (!parsed.ok) return failure('invalid_body', parsed.message);
@@ -124,9 +151,10 @@ export class WebhookValidator {
     if (deliveryId !== envelope.id) {
       return failure('signature_mismatch', `${names.deliveryId} does not match the id of the signed body`);
     }
-    const eventType = headerValue(headers, names.eventType);
+    const eventType = headerValue(headers, this.headerNames.eventType);
     if (eventType !== undefined && eventType !== envelope.event) {
-      return failure('signature_mismatch', `${names.eventType} does not match the event of the signed body`);
+      const header = this.headerNames.eventType;
+      return failure('signature_mismatch', `${header} does not match the event of the signed body`);
     }
 
     // Keyed on id, timestamp and attempt: retries reuse the id and may be signed within the same second, but
@@ -144,24 +172,50 @@ export class WebhookValidator {
     return { valid: true, deliveryId: envelope.id, eventType: envelope.event, timestamp, envelope };
   }
 
-  /** Headers that make `payload` pass `validate` at `timestamp`, signed with the first secret; for tests. */
+  /**
+   * Headers that make `payload` pass `validate` at `timestamp`, signed with the first secret in the given
+   * scheme; for tests.
+   */
   generateSignature(
     payload: Uint8Array | string,
     timestamp = Math.floor(this.now().getTime() / 1000),
+    scheme: SignatureScheme = 'smart-dairy',
   ): Record<string, string> {
     const body = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
     const parsed = parseWebhookEnvelope(body);
+    const id = parsed.ok ? parsed.envelope.id : undefined;
+    const typeHeader = parsed.ok ? { [this.headerNames.eventType]: parsed.envelope.event } : {};
+    if (scheme === 'standard-webhooks') {
+      if (id === undefined) throw new RangeError('a Standard Webhooks delivery needs an envelope with an id');
+      return {
+        'Content-Type': 'application/json',
+        [STANDARD_WEBHOOK_HEADERS.id]: id,
+        [STANDARD_WEBHOOK_HEADERS.timestamp]: String(timestamp),
+        [STANDARD_WEBHOOK_HEADERS.signature]: signStandardWebhook([this.secrets[0]], { id, timestamp, body }),
+        ...typeHeader,
+      };
+    }
     return {
       'Content-Type': 'application/json',
       [this.headerNames.signature]: sign(this.secrets[0], timestamp, body),
       [this.headerNames.timestamp]: String(timestamp),
-      ...(parsed.ok
-        ? {
-            [this.headerNames.deliveryId]: parsed.envelope.id,
-            [this.headerNames.eventType]: parsed.envelope.event,
-          }
-        : {}),
+      ...(id === undefined ? {} : { [this.headerNames.deliveryId]: id }),
+      ...typeHeader,
     };
+  }
+
+  private schemeOf(headers: HeaderSource): SchemeHeaders {
+    const standard =
+      headerValue(headers, this.headerNames.signature) === undefined &&
+      headerValue(headers, STANDARD_WEBHOOK_HEADERS.signature) !== undefined;
+    return standard
+      ? {
+          scheme: 'standard-webhooks',
+          signature: STANDARD_WEBHOOK_HEADERS.signature,
+          timestamp: STANDARD_WEBHOOK_HEADERS.timestamp,
+          deliveryId: STANDARD_WEBHOOK_HEADERS.id,
+        }
+      : { scheme: 'smart-dairy', ...this.headerNames };
   }
 }
 
