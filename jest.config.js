@@ -28,11 +28,11 @@ const shared = { transform, moduleNameMapper, testEnvironment: 'node', rootDir: 
 const config = {
   reporters: ['default', '<rootDir>/tools/test/summary-reporter.js'],
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools,bench}/**/*.spec.ts'] },
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools,bench,sdks}/**/*.spec.ts'] },
     {
       ...shared,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{apps,libs,tools,bench}/**/*.e2e-spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,tools,bench,sdks}/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/tools/test/global-setup.ts',
       globalTeardown: '<rootDir>/tools/test/global-teardown.ts',
       slowTestThreshold: 30,
