@@ -20,7 +20,18 @@ export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   prettier,
-  { ignores: ['node_modules', 'dist', '.data', '.nx', 'coverage', 'libs/db/src/generated', 'bench/results'] },
+  {
+    ignores: [
+      'node_modules',
+      'dist',
+      'libs/webhook-consumer/dist',
+      '.data',
+      '.nx',
+      'coverage',
+      'libs/db/src/generated',
+      'bench/results',
+    ],
+  },
   {
     files: ['**/*.ts', '**/*.mts'],
     rules: {

@@ -1,5 +1,11 @@
 import { WebhookValidator } from '@smart-dairy/webhook-consumer';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** What an endpoint of the receiver does with a request. */
@@ -19,6 +25,9 @@ export interface ReceivedDelivery {
   reason?: string;
   receivedAt: number;
   envelope: unknown;
+  /** The request as it arrived, for tests that verify it again elsewhere. */
+  headers: IncomingHttpHeaders;
+  body: Buffer;
 }
 
 const OK: Behaviour = { kind: 'status', status: 200, body: 'ok' };
@@ -104,6 +113,8 @@ export class TestReceiver {
       ...(result && !result.valid ? { reason: result.reason } : {}),
       receivedAt: Date.now(),
       envelope,
+      headers: req.headers,
+      body,
     });
     const behaviour = endpoint.script[Math.min(endpoint.hits, endpoint.script.length - 1)] ?? OK;
     endpoint.hits++;
