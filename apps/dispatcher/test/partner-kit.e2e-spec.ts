@@ -158,12 +158,16 @@ describe('the partner kit verifies a delivery from a running dispatcher', () => 
     },
   );
 
-  it('type-checks the README receiver with tsc, as CommonJS and as an ES module, with real types', async () => {
+  it('type-checks the README receiver (as CommonJS and as an ES module) and the guide sample, with real types', async () => {
     const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
     const example = /## A complete receiver[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(example).toContain("from '@smart-dairy/webhook-consumer'");
     writeFileSync(join(app, 'receiver.ts'), example!);
     writeFileSync(join(app, 'receiver.mts'), example!);
+    const guide = readFileSync(join(repoRoot, 'docs', 'partners.md'), 'utf8');
+    const guideSample = /```ts sample=typescript\n([\s\S]*?)```/.exec(guide)?.[1];
+    expect(guideSample).toContain("from '@smart-dairy/webhook-consumer'");
+    writeFileSync(join(app, 'guide-sample.ts'), guideSample!);
     // Each directive fails the check if the line it covers compiles, as it would with untyped exports.
     writeFileSync(
       join(app, 'misuse.mts'),
@@ -186,7 +190,7 @@ describe('the partner kit verifies a delivery from a running dispatcher', () => 
           skipLibCheck: true,
           types: ['node'],
         },
-        files: ['receiver.ts', 'receiver.mts', 'misuse.mts'],
+        files: ['receiver.ts', 'receiver.mts', 'guide-sample.ts', 'misuse.mts'],
       }),
     );
     const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');

@@ -1,4 +1,5 @@
 import { EVENT_CATALOG } from '@smart-dairy/schemas';
+import { WebhookValidator } from '@smart-dairy/webhook-consumer';
 import { buildTestDelivery } from '../send/test-delivery';
 import { verifyCapturedDelivery } from './verify-delivery';
 
@@ -40,6 +41,17 @@ describe('verifyCapturedDelivery', () => {
   ])('rejects %s', async (_case, change, reason) => {
     const captured = { secret, headers: delivery.headers, body: delivery.body, now: at(10), ...change };
     await expect(verifyCapturedDelivery(captured)).resolves.toMatchObject({ valid: false, reason });
+  });
+
+  it('checks a Standard Webhooks delivery by its own headers and signature', async () => {
+    const standardSecret = 'whsec_c2VjcmV0LW9mLTI0LWJ5dGVzLWxvbmchIQ==';
+    const validator = new WebhookValidator({ secret: standardSecret, now: at(0) });
+    const headers = validator.generateSignature(delivery.body, undefined, 'standard-webhooks');
+    expect(headers).toHaveProperty('webhook-signature');
+    const captured = { secret: standardSecret, headers, body: delivery.body, now: at(10) };
+    await expect(verifyCapturedDelivery(captured)).resolves.toMatchObject({ valid: true });
+    const tampered = { ...captured, body: Buffer.concat([delivery.body, Buffer.from(' ')]) };
+    await expect(verifyCapturedDelivery(tampered)).resolves.toMatchObject({ reason: 'signature_mismatch' });
   });
 
   it('accepts an old delivery when the tolerance covers its age', async () => {
