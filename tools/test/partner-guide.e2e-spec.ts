@@ -6,7 +6,7 @@ import {
 } from '@smart-dairy/schemas';
 import { sign, signStandardWebhook } from '@smart-dairy/signing';
 import { repoRoot } from '@smart-dairy/stack';
-import { execFile } from 'node:child_process';
+import { runProcess } from '@smart-dairy/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -105,27 +105,11 @@ const answers = [
   [401, { reason: 'replayed' }],
 ];
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-function run(file: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-  return new Promise<Run>((resolve) => {
-    execFile(
-      file,
-      args,
-      { cwd: options.cwd ?? work, env: { ...process.env, ...options.env }, timeout: 30_000 },
-      (error, stdout, stderr) => {
-        resolve({
-          code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1,
-          stdout,
-          stderr,
-        });
-      },
-    );
-  });
-}
+const run = (
+  file: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+) => runProcess(file, args, { cwd: work, timeoutMs: 30_000, ...options });
 
 const casesFile = join(work, 'cases.json');
 writeFileSync(
@@ -134,9 +118,9 @@ writeFileSync(
 );
 
 const PYTHON_STAND_INS: Record<string, string> = {
-  'fastapi/__init__.py': `
-class FastAPI:
-    def __init__(self):
+  'stand_in_router.py': `
+class Router:
+    def __init__(self, *_args):
         self.routes = {}
 
     def post(self, path):
@@ -144,6 +128,9 @@ class FastAPI:
             self.routes[path] = handler
             return handler
         return register
+`,
+  'fastapi/__init__.py': `
+from stand_in_router import Router as FastAPI
 
 
 class Request:
@@ -183,16 +170,7 @@ class _Request:
 
 request = _Request()
 
-
-class Flask:
-    def __init__(self, name):
-        self.routes = {}
-
-    def post(self, path):
-        def register(handler):
-            self.routes[path] = handler
-            return handler
-        return register
+from stand_in_router import Router as Flask
 `,
 };
 

@@ -4,9 +4,9 @@ import {
   TestReceiver,
   connectTestPrisma,
   enqueueDeliveries,
+  runProcess,
   type ReceivedDelivery,
 } from '@smart-dairy/testing';
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,25 +25,11 @@ const packageDir = join(repoRoot, 'libs', 'webhook-consumer');
 const work = mkdtempSync(join(tmpdir(), 'partner-kit-'));
 const app = join(work, 'partner-app');
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(file: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-  return new Promise<Run>((resolve) => {
-    execFile(
-      file,
-      args,
-      { cwd: options.cwd ?? repoRoot, env: { ...process.env, ...options.env }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const run = (
+  file: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+) => runProcess(file, args, { cwd: repoRoot, ...options });
 
 async function succeed(file: string, args: readonly string[], options?: Parameters<typeof run>[2]) {
   const result = await run(file, args, options);
@@ -202,47 +188,30 @@ describe('the partner kit verifies a delivery from a running dispatcher', () => 
   });
 
   it('the Python verifier and the CLI accept it, and refuse the tampered copy with the same reason', async () => {
+    const verifyArgs = (body: string) => [
+      'verify',
+      '--secret',
+      secret,
+      '--headers',
+      files.headers,
+      '--body',
+      body,
+    ];
+    const pythonPath = { PYTHONPATH: join(repoRoot, 'sdks', 'python', 'src') };
     const python = (body: string) =>
-      run(
-        'python3',
-        [
-          '-m',
-          'smart_dairy_webhooks',
-          'verify',
-          '--secret',
-          secret,
-          '--headers',
-          files.headers,
-          '--body',
-          body,
-        ],
-        {
-          env: { PYTHONPATH: join(repoRoot, 'sdks', 'python', 'src') },
-        },
-      );
+      run('python3', ['-m', 'smart_dairy_webhooks', ...verifyArgs(body)], { env: pythonPath });
     const launcher = join(repoRoot, 'apps', 'cli', 'bin', 'smart-dairy-webhooks.cjs');
-    const cli = (body: string) =>
-      run(process.execPath, [
-        launcher,
-        'verify',
-        '--secret',
-        secret,
-        '--headers',
-        files.headers,
-        '--body',
-        body,
-      ]);
+    const cli = (body: string) => run(process.execPath, [launcher, ...verifyArgs(body)]);
 
-    const valid = `valid: order.created delivery ${delivery.deliveryId}, signed at `;
-    for (const verify of [python, cli]) {
-      await expect(verify(files.body)).resolves.toMatchObject({
-        code: 0,
-        stdout: expect.stringContaining(valid),
-      });
-      await expect(verify(files.tampered)).resolves.toMatchObject({
-        code: 1,
-        stdout: expect.stringMatching(/^invalid: signature_mismatch: /),
-      });
-    }
+    const runs = await Promise.all(
+      [python, cli].flatMap((verify) => [verify(files.body), verify(files.tampered)]),
+    );
+    const valid = {
+      code: 0,
+      stdout: expect.stringContaining(`valid: order.created delivery ${delivery.deliveryId}, signed at `),
+      stderr: '',
+    };
+    const refused = { code: 1, stdout: expect.stringMatching(/^invalid: signature_mismatch: /), stderr: '' };
+    expect(runs).toEqual([valid, refused, valid, refused]);
   });
 });

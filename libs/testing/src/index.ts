@@ -4,4 +4,5 @@ export { SUITE_DATABASE_PREFIX, connectTestPrisma } from './test-prisma';
 export { TopicReader } from './topic-reader';
 export { TestReceiver, type Behaviour, type ReceivedDelivery } from './test-receiver';
 export { enqueueDeliveries, type EnqueueOptions } from './enqueue-deliveries';
+export { runProcess, type ProcessRun, type RunOptions } from './run-process';
 export { TcpFaultProxy } from './tcp-fault-proxy';

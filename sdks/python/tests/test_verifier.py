@@ -1,4 +1,6 @@
+import tomllib
 import unittest
+from pathlib import Path
 
 from smart_dairy_webhooks import (
     REASONS,
@@ -65,6 +67,13 @@ class VerifierTest(unittest.TestCase):
         self.assertEqual(parse_captured_headers("POST /hooks HTTP/1.1\r\nX-A: 1:2\r\nx-a: 3\r\n"), {"x-a": "1:2"})
         with self.assertRaises(ValueError):
             parse_captured_headers("not a header")
+
+
+class PackagingTest(unittest.TestCase):
+    def test_the_package_needs_python_3_11_and_nothing_beyond_the_standard_library(self):
+        with open(Path(__file__).parent.parent / "pyproject.toml", "rb") as file:
+            project = tomllib.load(file)["project"]
+        self.assertEqual((project["requires-python"], project["dependencies"]), (">=3.11", []))
 
 
 if __name__ == "__main__":

@@ -21,8 +21,9 @@ export const verifyCommand = defineCommand({
     },
   },
   notes:
-    'Checks the delivery as @smart-dairy/webhook-consumer does. Prints valid or invalid with the reason;\n' +
-    'exits 0 when valid, 1 when invalid, 2 when the command line or a file is wrong.\n\n' +
+    "Checks the delivery as @smart-dairy/webhook-consumer does: the platform's signature headers, or the\n" +
+    'Standard Webhooks ones (webhook-id, webhook-timestamp, webhook-signature). Prints valid or invalid\n' +
+    'with the reason; exits 0 when valid, 1 when invalid, 2 when the command line or a file is wrong.\n\n' +
     'Save the body exactly as received: an editor adding a final newline breaks the signature. A delivery\n' +
     'captured more than 5 minutes ago fails as timestamp_too_old unless --tolerance covers its age.',
   async run(values, io) {
