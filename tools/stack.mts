@@ -7,6 +7,7 @@ import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const stack: typeof import('../libs/stack/src/index.ts') = require('../dist/libs/stack/src/index.js');
+const config: typeof import('../libs/config/src/index.ts') = require('../dist/libs/config/src/index.js');
 const { DEFAULT_PORTS, SERVICES, ServiceProcess, ensureDemoSubscription, kafkaBroker, localAdminKey } = stack;
 const { prepareDatabase, publishSamples } = stack;
 
@@ -22,8 +23,18 @@ const env: NodeJS.ProcessEnv = {
   ADMIN_API_KEY: adminKey,
 };
 
+// The services read the same KAFKA_TLS* and KAFKA_SASL_* variables from this environment.
+let security: ReturnType<typeof config.kafkaSecurityFromEnv>;
+try {
+  security = config.kafkaSecurityFromEnv('the local stack', { ...process.env, NODE_ENV: 'development' });
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(78);
+}
+
 const startedAt = performance.now();
-const startedKafka = !kafkaBroker.isRunning();
+// The local broker is plaintext: with TLS or SASL settings, the stack is meant for a secured broker elsewhere.
+const startedKafka = !security.tls && !security.sasl && !kafkaBroker.isRunning();
 if (startedKafka) kafkaBroker.start();
 
 const applied = await prepareDatabase(databaseUrl);
@@ -85,7 +96,7 @@ try {
     stateFile: join(dataDir, `demo-subscription.${new URL(databaseUrl).pathname.slice(1)}.json`),
     secretFile,
   });
-  const published = await publishSamples(brokers.split(','), process.env.KAFKA_TOPIC_PREFIX);
+  const published = await publishSamples(brokers.split(','), process.env.KAFKA_TOPIC_PREFIX, security);
   console.log(`
 demo subscription ${demo.id} receives every event type at ${url('demo-receiver')}/webhooks
 published ${published} sample events: watch the [demo-receiver] lines for verified deliveries

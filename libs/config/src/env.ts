@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { kafkaSecurity, kafkaSecurityEnv, type KafkaSecurity } from './kafka-security';
+import { loadConfig } from './load-config';
 
 export const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
@@ -6,11 +8,7 @@ export const positiveInt = (fallback: number) => z.coerce.number().int().positiv
 
 export const durationMs = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 
-const booleanFlag = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0'])
-    .default(fallback ? 'true' : 'false')
-    .transform((v) => v === 'true' || v === '1');
+export { booleanFlag } from './boolean-flag';
 
 /** Variables every service reads: runtime mode, logging, Kafka and Postgres. */
 export const commonEnv = {
@@ -36,6 +34,7 @@ export const commonEnv = {
   KAFKA_DELIVERY_PARTITIONS: positiveInt(12),
   KAFKA_INTERNAL_PARTITIONS: positiveInt(3),
   KAFKA_REPLICATION_FACTOR: positiveInt(1),
+  ...kafkaSecurityEnv,
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'expected a postgresql:// URL')
@@ -52,7 +51,14 @@ export const commonEnv = {
   SHUTDOWN_TIMEOUT_MS: durationMs(25_000),
 } as const;
 
-export { booleanFlag };
+/**
+ * The Kafka security settings of an environment, for tools that connect to the platform's broker
+ * outside a service (the local stack, the chaos suite, the bench): the variables the services read.
+ */
+export function kafkaSecurityFromEnv(tool: string, env: NodeJS.ProcessEnv = process.env): KafkaSecurity {
+  const schema = z.object({ NODE_ENV: commonEnv.NODE_ENV, ...kafkaSecurityEnv });
+  return kafkaSecurity(loadConfig(tool, schema, env), tool);
+}
 
 /** Variables of the services that expose the authenticated /v1 API. */
 export const apiEnv = {

@@ -6,6 +6,7 @@ export {
   commonEnv,
   durationMs,
   endpointEnv,
+  kafkaSecurityFromEnv,
   port,
   positiveInt,
   positiveIntList,
@@ -13,3 +14,10 @@ export {
   secretEnv,
   withSecretKeyRing,
 } from './env';
+export {
+  kafkaSecurity,
+  kafkaSecurityEnv,
+  type KafkaSaslMechanism,
+  type KafkaSecurity,
+  type KafkaSecurityVariables,
+} from './kafka-security';

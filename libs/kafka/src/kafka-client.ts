@@ -1,8 +1,10 @@
+import type { KafkaSecurity } from '@smart-dairy/config';
 import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type ConsumerConfig } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { ConsumerWatch, type ConsumerStall } from './consumer-watch';
+import { connectionSecurity } from './connection-security';
 import { kafkaLogCreator } from './kafka-log';
 import { RecoveringProducer } from './recovering-producer';
 import { restartOnFatalCrash } from './restart-on-fatal-crash';
@@ -18,6 +20,8 @@ export interface KafkaSettings {
   consumerStallTimeoutMs?: number;
   /** How long one send may take, kafkajs's own retries included, before it fails. */
   sendTimeoutMs?: number;
+  /** TLS and SASL; a plaintext connection when absent. */
+  security?: KafkaSecurity;
 }
 
 const DEFAULT_STALL_TIMEOUT_MS = 120_000;
@@ -57,6 +61,7 @@ export class KafkaClient {
     this.kafka = new Kafka({
       clientId: settings.clientId,
       brokers: settings.brokers,
+      ...connectionSecurity(settings.security),
       logLevel: logLevel.WARN,
       logCreator: kafkaLogCreator(logger),
       retry: { initialRetryTime: 300, retries: 10 },

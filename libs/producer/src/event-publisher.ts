@@ -1,3 +1,4 @@
+import type { KafkaSecurity } from '@smart-dairy/config';
 import { KafkaClient } from '@smart-dairy/kafka';
 import type { EventData, EventTopic, EventType, Problem } from '@smart-dairy/schemas';
 import pino, { type Logger } from 'pino';
@@ -26,6 +27,8 @@ export interface PublisherConnection {
   readonly clientId: string;
   /** The `KAFKA_TOPIC_PREFIX` of the stack published to. */
   readonly topicPrefix?: string;
+  /** TLS and SASL credentials of the producer's principal; plaintext when omitted. */
+  readonly security?: KafkaSecurity;
   /** Receives kafkajs's warnings and errors; a pino logger at `warn` when omitted. */
   readonly logger?: Logger;
 }
@@ -51,12 +54,19 @@ export class EventPublisher {
 
   /** Opens a connection of its own, which `close` ends. Topics must exist (the services create them). */
   static async connect(
-    { brokers, clientId, topicPrefix = '', logger = pino({ level: 'warn' }) }: PublisherConnection,
+    { brokers, clientId, topicPrefix = '', security, logger = pino({ level: 'warn' }) }: PublisherConnection,
     options?: PublisherOptions,
   ): Promise<EventPublisher> {
     const client = new KafkaClient(
       // Partition counts and replication only matter to ensureTopics, which a publisher never calls.
-      { brokers: [...brokers], clientId, topicPrefix, partitions: UNUSED_PARTITIONS, replicationFactor: 1 },
+      {
+        brokers: [...brokers],
+        clientId,
+        topicPrefix,
+        partitions: UNUSED_PARTITIONS,
+        replicationFactor: 1,
+        security,
+      },
       logger,
     );
     await client.connect();

@@ -1,4 +1,5 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { kafkaSecurity, type KafkaSecurityVariables } from '@smart-dairy/config';
 import { DbModule, PrismaService, checkDatabase } from '@smart-dairy/db';
 import { KafkaClient } from '@smart-dairy/kafka';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
@@ -7,7 +8,7 @@ import type { Logger } from './logger';
 import { LIVENESS_CHECKS, LOGGER, READINESS_CHECKS, SERVICE_NAME, type ReadinessCheck } from './tokens';
 
 /** The settings of commonEnv that the shared infrastructure needs. */
-export interface ServiceKitConfig {
+export interface ServiceKitConfig extends KafkaSecurityVariables {
   KAFKA_BROKERS: string[];
   KAFKA_CLIENT_ID?: string;
   KAFKA_TOPIC_PREFIX: string;
@@ -65,6 +66,8 @@ class KafkaShutdown implements OnApplicationShutdown {
 @Module({})
 export class ServiceKitModule {
   static forRoot({ service, config, logger }: ServiceKitOptions): DynamicModule {
+    // Here, not in the provider: inconsistent settings or a missing file stop the start as a ConfigError.
+    const security = kafkaSecurity(config, service);
     return {
       module: ServiceKitModule,
       imports: [
@@ -105,6 +108,7 @@ export class ServiceKitModule {
                 replicationFactor: config.KAFKA_REPLICATION_FACTOR,
                 consumerStallTimeoutMs: config.CONSUMER_STALL_TIMEOUT_MS,
                 sendTimeoutMs: config.KAFKA_SEND_TIMEOUT_MS,
+                security,
               },
               logger,
             );

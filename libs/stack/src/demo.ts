@@ -1,3 +1,4 @@
+import type { KafkaSecurity } from '@smart-dairy/config';
 import { EventPublisher, type EventToPublish } from '@smart-dairy/producer';
 import { BUSINESS_EVENT_TYPES, EVENT_CATALOG } from '@smart-dairy/schemas';
 import { randomBytes } from 'node:crypto';
@@ -70,11 +71,16 @@ export async function ensureDemoSubscription(options: {
 }
 
 /** One sample event of every business type, through the producers' client. */
-export async function publishSamples(brokers: string[], topicPrefix = ''): Promise<number> {
+export async function publishSamples(
+  brokers: string[],
+  topicPrefix = '',
+  security?: KafkaSecurity,
+): Promise<number> {
   const publisher = await EventPublisher.connect({
     brokers,
     clientId: 'smart-dairy-demo',
     topicPrefix,
+    security,
     logger: pino({ level: 'error' }),
   });
   try {
