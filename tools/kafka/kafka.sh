@@ -3,6 +3,7 @@
 # come from Maven Central through tools/kafka/pom.xml.
 #
 #   tools/kafka/kafka.sh start|stop|status
+#   tools/kafka/kafka.sh jars   (only fetches the jars, for brokers configured elsewhere)
 #
 # Env: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093),
 #      KAFKA_DATA_DIR (<repo>/.data/kafka: config, data, logs, pid),
@@ -169,10 +170,15 @@ status() {
   return 3
 }
 
+jars() {
+  mkdir -p "$LOGS"
+  fetch_jars
+}
+
 case ${1:-} in
-  start | stop | status) "$1" ;;
+  start | stop | status | jars) "$1" ;;
   *)
-    echo "usage: $0 start|stop|status" >&2
+    echo "usage: $0 start|stop|status|jars" >&2
     exit 2
     ;;
 esac
