@@ -1,9 +1,13 @@
-import { DEV_SECRET_ENCRYPTION_KEYS } from '@smart-dairy/config';
+import { DEV_SECRET_ENCRYPTION_KEYS, type KafkaSecurity } from '@smart-dairy/config';
 import { SERVICES, ServiceProcess, freePort, type ServiceName } from '@smart-dairy/stack';
 import { randomBytes } from 'node:crypto';
 
 export interface StackOptions {
   brokers: string;
+  /** The bench's own Kafka client (topics, ceilings, publishing) on a secured broker; plaintext when absent. */
+  security?: KafkaSecurity;
+  /** Each service's Kafka variables on a secured broker (its own principal). */
+  kafkaEnv?: (service: ServiceName) => NodeJS.ProcessEnv;
   databaseUrl: string;
   topicPrefix: string;
   /** Overrides of the production settings (the smoke run shortens breaker and retry waits). */
@@ -50,7 +54,8 @@ export class BenchStack {
    * only answers the bench's few admin calls; no delivery passes through it.
    */
   private envOf(name: ServiceName): NodeJS.ProcessEnv {
-    return name === 'subscriptions' ? { ...this.env(), NODE_ENV: 'development' } : this.env();
+    const env = { ...this.env(), ...this.options.kafkaEnv?.(name) };
+    return name === 'subscriptions' ? { ...env, NODE_ENV: 'development' } : env;
   }
 
   async start(): Promise<void> {

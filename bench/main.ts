@@ -4,8 +4,17 @@
 //   --wait-quiet   first wait (up to 20 min) for load average < 1 and no other tests or services
 //   --smoke        the test suite's tiny volumes on the dedicated broker; prints, writes nothing
 //   --only s1,s3   just these parts (ceilings, s1, s2, s3, s4)
+//   --secure       the broker listens on SASL_SSL only (SCRAM, standard authorizer, the ACLs of docs/deploy.md)
 import { dropDatabase } from '@smart-dairy/db';
-import { freePort, kafkaBroker, prepareDatabase, repoRoot } from '@smart-dairy/stack';
+import {
+  BROKER_ADMIN,
+  PLATFORM_PRINCIPALS,
+  SecureKafkaBroker,
+  freePort,
+  kafkaBroker,
+  prepareDatabase,
+  repoRoot,
+} from '@smart-dairy/stack';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -13,6 +22,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { readProfile, summarizeProfile, type ProfileSummary } from './cpu-profile.ts';
+import type { StackOptions } from './bench-stack.ts';
 import { renderMarkdown } from './markdown.ts';
 import { ratios, targets, type BenchResults, type Machine } from './report.ts';
 import {
@@ -66,17 +76,40 @@ function machine(): Machine {
   };
 }
 
+let securedBroker: SecureKafkaBroker | undefined;
+
 /** A fresh single-node broker on free ports: no other run's topics, offsets or load. */
-async function startBroker(): Promise<void> {
+async function startBroker(
+  secure: boolean,
+): Promise<Pick<StackOptions, 'brokers' | 'security' | 'kafkaEnv'>> {
   process.env.KAFKA_DATA_DIR = BROKER_DIR;
   kafkaBroker.stop(); // a bench broker left over by an interrupted run
   rmSync(BROKER_DIR, { recursive: true, force: true });
+  if (secure) {
+    const broker = await SecureKafkaBroker.create({ dataDir: BROKER_DIR, users: PLATFORM_PRINCIPALS });
+    securedBroker = broker;
+    await broker.start();
+    await broker.grantPlatformAcls('');
+    return {
+      brokers: broker.brokers.join(','),
+      security: broker.security(BROKER_ADMIN),
+      kafkaEnv: (service) => broker.env(service),
+    };
+  }
   process.env.KAFKA_PORT = String(await freePort());
   process.env.KAFKA_CONTROLLER_PORT = String(await freePort());
   kafkaBroker.start();
+  return { brokers: `127.0.0.1:${process.env.KAFKA_PORT}` };
+}
+
+function stopBroker(): Promise<void> {
+  if (securedBroker) return securedBroker.stop();
+  kafkaBroker.stop();
+  return Promise.resolve();
 }
 
 function brokerPid(): Record<string, number> {
+  if (securedBroker?.pid) return { 'kafka broker': securedBroker.pid };
   const file = join(BROKER_DIR, 'kafka.pid');
   return existsSync(file) ? { 'kafka broker': Number(readFileSync(file, 'utf8')) } : {};
 }
@@ -97,6 +130,7 @@ async function main(): Promise<void> {
       'wait-quiet': { type: 'boolean' },
       smoke: { type: 'boolean' },
       only: { type: 'string' },
+      secure: { type: 'boolean' },
     },
   });
   const only = flags.only?.split(',').map((p) => p.trim());
@@ -114,13 +148,13 @@ async function main(): Promise<void> {
     `load average ${facts.loadAverageAtStart.join(' ')}; ${facts.busyProcessesAtStart.length} busy process(es)`,
   );
 
-  await startBroker();
+  const broker = await startBroker(Boolean(flags.secure));
   await dropDatabase(DATABASE_URL);
   await prepareDatabase(DATABASE_URL);
   const profileDir = flags.profile ? join(RESULTS_DIR, 'profiles', stamp) : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
-  const stackOptions = {
-    brokers: `127.0.0.1:${process.env.KAFKA_PORT}`,
+  const stackOptions: StackOptions = {
+    ...broker,
     databaseUrl: DATABASE_URL,
     topicPrefix: '',
     env: flags.smoke ? SMOKE_SERVICE_ENV : {},
@@ -137,17 +171,16 @@ async function main(): Promise<void> {
         for (const signal of ['SIGINT', 'SIGTERM'] as const) {
           process.once(signal, () => {
             log(`${signal}: stopping the services and the broker`);
-            void cleanup().finally(() => {
-              kafkaBroker.stop();
-              process.exit(130);
-            });
+            void cleanup()
+              .then(stopBroker)
+              .finally(() => process.exit(130));
           });
         }
       },
       log,
     });
   } finally {
-    kafkaBroker.stop();
+    await stopBroker();
   }
   const ratioValues = ratios(run);
   const results: BenchResults = {
@@ -184,7 +217,6 @@ main().then(
   () => process.exit(0),
   (error: unknown) => {
     console.error(error);
-    kafkaBroker.stop();
-    process.exit(1);
+    void stopBroker().finally(() => process.exit(1));
   },
 );

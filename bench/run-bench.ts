@@ -111,6 +111,7 @@ export async function runBench(
       topicPrefix: stackOptions.topicPrefix,
       partitions: { events: 1, deliveries: 1, internal: 1 },
       replicationFactor: 1,
+      security: stackOptions.security,
     },
     pino({ level: 'warn' }),
   );

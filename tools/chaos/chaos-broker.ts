@@ -1,4 +1,5 @@
-import { freePort, repoRoot } from '@smart-dairy/stack';
+import type { KafkaSecurity } from '@smart-dairy/config';
+import { PLATFORM_PRINCIPALS, SecureKafkaBroker, freePort, repoRoot } from '@smart-dairy/stack';
 import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,6 +11,9 @@ interface Placement {
 }
 
 let placement: Placement | undefined;
+/** CHAOS_KAFKA_SECURE=1: the scenarios run on a SASL_SSL broker, each service as its own principal. */
+const secure = process.env.CHAOS_KAFKA_SECURE === '1';
+let secured: SecureKafkaBroker | undefined;
 
 /**
  * The chaos suite's own single-node broker, managed by tools/kafka/kafka.sh like the shared one but on
@@ -19,10 +23,30 @@ let placement: Placement | undefined;
  */
 export const chaosBroker = {
   get brokers(): string[] {
+    if (secured) return secured.brokers;
     if (!placement) throw new Error('the chaos broker was never started');
     return [`127.0.0.1:${placement.port}`];
   },
+  /** How `user` (a service, `producer` or the broker's `admin`) connects; plaintext unless secured. */
+  security(user: string): KafkaSecurity | undefined {
+    return secured?.security(user);
+  },
+  /** The Kafka variables of a service running as `user`. */
+  env(user: string): NodeJS.ProcessEnv {
+    return secured ? secured.env(user) : { KAFKA_BROKERS: this.brokers.join(',') };
+  },
+  /** On the secured broker, the ACLs of docs/deploy.md for a scenario's topics; nothing to do otherwise. */
+  async grantAcls(topicPrefix: string): Promise<void> {
+    await secured?.grantPlatformAcls(topicPrefix);
+  },
   async start(): Promise<void> {
+    if (secure) {
+      secured ??= await SecureKafkaBroker.create({
+        dataDir: join(repoRoot, '.data', `kafka-chaos-secure-${process.pid}`),
+        users: PLATFORM_PRINCIPALS,
+      });
+      return secured.start();
+    }
     if (!placement) {
       const [port, controllerPort] = [await freePort(), await freePort()];
       // The controller port is baked into the data dir when it is formatted: one dir per placement.
@@ -31,10 +55,13 @@ export const chaosBroker = {
     await kafkaScript('start', placement);
   },
   async stop(): Promise<void> {
+    await secured?.stop();
     if (placement) await kafkaScript('stop', placement);
   },
   /** Stops the broker for good and removes its data. */
   async remove(): Promise<void> {
+    await secured?.remove();
+    secured = undefined;
     if (!placement) return;
     await kafkaScript('stop', placement);
     await rm(placement.dataDir, { recursive: true, force: true });

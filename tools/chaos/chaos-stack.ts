@@ -3,7 +3,7 @@ import { INTERNAL_TOPICS, KafkaClient } from '@smart-dairy/kafka';
 import { deadLetterCodec } from '@smart-dairy/messages';
 import { EventPublisher } from '@smart-dairy/producer';
 import { deliveryIdFor, matchesFilter, type EventType } from '@smart-dairy/schemas';
-import { ServiceProcess, freePort, waitFor, type ServiceName } from '@smart-dairy/stack';
+import { BROKER_ADMIN, ServiceProcess, freePort, waitFor, type ServiceName } from '@smart-dairy/stack';
 import {
   TEST_PARTITIONS,
   TestReceiver,
@@ -133,9 +133,12 @@ export class ChaosStack {
         topicPrefix: this.prefix,
         partitions: TEST_PARTITIONS,
         replicationFactor: 1,
+        // The harness reads the dead letters and creates the topics: the broker's super user when secured.
+        security: chaosBroker.security(BROKER_ADMIN),
       },
       pino({ level: 'silent' }),
     );
+    await chaosBroker.grantAcls(this.prefix);
     await this.kafka.connect();
     // Right after the broker starts, waiting for the new topics' leaders can fail with "does not host
     // this topic-partition"; the topics are there a moment later.
@@ -162,7 +165,6 @@ export class ChaosStack {
     this.deadLetters = await new TopicReader(this.kafka, [INTERNAL_TOPICS.deadLetter]).start();
     this.env = serviceEnv(this.prefix, {
       ...CHAOS_ENV,
-      KAFKA_BROKERS: chaosBroker.brokers.join(','),
       DATABASE_URL: database.url,
       ...this.options.env,
     });
@@ -177,7 +179,7 @@ export class ChaosStack {
     const port = await freePort();
     return new ServiceProcess(name, {
       port,
-      env: this.env,
+      env: { ...this.env, ...chaosBroker.env(name) },
       onLine: (line) => {
         this.logs.push(`${name}:${port} ${line}`);
         if (this.logs.length > LOG_TAIL) this.logs.splice(0, this.logs.length - LOG_TAIL);

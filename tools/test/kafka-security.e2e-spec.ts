@@ -3,7 +3,7 @@ import { KafkaClient } from '@smart-dairy/kafka';
 import { EventPublisher } from '@smart-dairy/producer';
 import { EVENT_CATALOG } from '@smart-dairy/schemas';
 import {
-  BROKER_ADMIN,
+  PLATFORM_PRINCIPALS,
   SERVICES,
   SecureKafkaBroker,
   ServiceProcess,
@@ -23,7 +23,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { aclEntries } from './platform-acls';
 
 /**
  * The platform on a broker of its own whose only client listener is SASL_SSL (SCRAM-SHA-512, mutual TLS
@@ -57,16 +56,13 @@ describe('Kafka over TLS with SASL/SCRAM and ACLs', () => {
   beforeAll(async () => {
     broker = await SecureKafkaBroker.create({
       dataDir: mkdtempSync(join(tmpdir(), 'kafka-sasl-')),
-      users: [...SERVICES, 'producer'],
+      users: PLATFORM_PRINCIPALS,
       mutualTls: true,
     });
     const startedAt = Date.now();
     await broker.start();
     const brokerMs = Date.now() - startedAt;
-    const admin = client(BROKER_ADMIN).kafka.admin();
-    await admin.connect();
-    await admin.createAcls({ acl: aclEntries(prefix) });
-    await admin.disconnect();
+    await broker.grantPlatformAcls(prefix);
 
     prisma = await connectTestPrisma();
     await receiver.start();
@@ -158,28 +154,32 @@ describe('Kafka over TLS with SASL/SCRAM and ACLs', () => {
       (config) => ({ ...config, ssl: { ca: [broker.security('producer').tls?.ca as string] } }),
       /closed|connection|socket|certificate|handshake/i,
     ],
-  ])('a client %s', async (_, alter, refusal) => {
-    const { tls, sasl } = broker.security('producer');
-    const admin = new Kafka(
-      alter({
-        clientId: 'refused',
-        brokers: broker.brokers,
-        ssl: { ca: [tls?.ca as string], cert: tls?.cert, key: tls?.key },
-        sasl: { mechanism: 'scram-sha-512', username: 'producer', password: sasl?.password as string },
-        retry: { retries: 0 },
-        connectionTimeout: 5_000,
-        logLevel: logLevel.NOTHING,
-      }),
-    ).admin();
-    const listed = admin.connect().then(() => admin.listTopics());
-    try {
-      if (refusal) await expect(listed).rejects.toThrow(refusal);
-      // The producer principal sees the topics it may write, and no other.
-      else expect((await listed).sort()).toEqual(expect.arrayContaining([`${prefix}events.order`]));
-    } finally {
-      await admin.disconnect();
-    }
-  });
+  ])(
+    'a client %s',
+    async (_, alter, refusal) => {
+      const { tls, sasl } = broker.security('producer');
+      const admin = new Kafka(
+        alter({
+          clientId: 'refused',
+          brokers: broker.brokers,
+          ssl: { ca: [tls?.ca as string], cert: tls?.cert, key: tls?.key },
+          sasl: { mechanism: 'scram-sha-512', username: 'producer', password: sasl?.password as string },
+          retry: { retries: 0 },
+          connectionTimeout: 5_000,
+          logLevel: logLevel.NOTHING,
+        }),
+      ).admin();
+      const listed = admin.connect().then(() => admin.listTopics());
+      try {
+        if (refusal) await expect(listed).rejects.toThrow(refusal);
+        // The producer principal sees the topics it may write, and no other.
+        else expect((await listed).sort()).toEqual(expect.arrayContaining([`${prefix}events.order`]));
+      } finally {
+        await admin.disconnect();
+      }
+    },
+    30_000,
+  );
 
   it.each(['deliveries.high', 'events.system'])(
     'refuses the producer principal writing %s',
@@ -198,6 +198,7 @@ describe('Kafka over TLS with SASL/SCRAM and ACLs', () => {
         await raw.disconnect();
       }
     },
+    30_000,
   );
 
   it('stops a service at start, naming the variable, when a Kafka file is missing', async () => {
@@ -212,5 +213,5 @@ describe('Kafka over TLS with SASL/SCRAM and ACLs', () => {
     }).start();
     expect(await broken.waitForExit()).toBe(78);
     expect(lines.join('\n')).toContain('KAFKA_TLS_CA_FILE: cannot read');
-  });
+  }, 30_000);
 });

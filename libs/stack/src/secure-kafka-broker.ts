@@ -1,11 +1,14 @@
 import type { KafkaSecurity } from '@smart-dairy/config';
+import { KafkaClient } from '@smart-dairy/kafka';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import pino from 'pino';
 import { freePort } from './free-port';
 import { repoRoot } from './paths';
+import { platformAclEntries } from './platform-acls';
 import { waitFor } from './wait-for';
 
 export interface ScramUser {
@@ -97,6 +100,28 @@ export class SecureKafkaBroker {
       KAFKA_SASL_USERNAME: user,
       KAFKA_SASL_PASSWORD_FILE: passwordFile,
     };
+  }
+
+  /** Creates the ACLs of docs/deploy.md for the topics and groups under `topicPrefix` (users must exist). */
+  async grantPlatformAcls(topicPrefix: string): Promise<void> {
+    const client = new KafkaClient(
+      {
+        brokers: this.brokers,
+        clientId: 'acl-setup',
+        topicPrefix,
+        partitions: { events: 1, deliveries: 1, internal: 1 },
+        replicationFactor: 1,
+        security: this.security(BROKER_ADMIN),
+      },
+      pino({ level: 'silent' }),
+    );
+    const admin = client.kafka.admin();
+    await admin.connect();
+    try {
+      await admin.createAcls({ acl: platformAclEntries(topicPrefix) });
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   async start(): Promise<void> {

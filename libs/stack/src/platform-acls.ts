@@ -1,5 +1,4 @@
 import { CATEGORY_TOPICS, INTERNAL_TOPICS } from '@smart-dairy/kafka';
-import { SERVICES } from '@smart-dairy/stack';
 import {
   AclOperationTypes,
   AclPermissionTypes,
@@ -7,6 +6,7 @@ import {
   ResourcePatternTypes,
   type AclEntry,
 } from 'kafkajs';
+import { SERVICES } from './service-process';
 
 type Operation = 'READ' | 'WRITE' | 'DESCRIBE' | 'CREATE';
 
@@ -31,12 +31,15 @@ const LAYOUT: Grant = {
   operations: ['DESCRIBE', 'CREATE'],
 };
 
+/** The SCRAM users of a secured stack: one per service, and one for business producers. */
+export const PLATFORM_PRINCIPALS = [...SERVICES, 'producer'] as const;
+
 /**
  * What each principal may do, as docs/deploy.md lists it (keep the two in step): producers write their
  * categories' topics only; each service reads and writes what its code does, in its own groups. The
  * replica-wide groups (`<name>-<host>-<pid>-<random>`) need a prefixed group ACL.
  */
-export const PLATFORM_ACLS: Record<(typeof SERVICES)[number] | 'producer', readonly Grant[]> = {
+export const PLATFORM_ACLS: Record<(typeof PLATFORM_PRINCIPALS)[number], readonly Grant[]> = {
   producer: [{ resource: 'topic', names: BUSINESS_TOPICS, operations: ['WRITE'] }],
   subscriptions: [
     LAYOUT,
@@ -98,7 +101,7 @@ export const PLATFORM_ACLS: Record<(typeof SERVICES)[number] | 'producer', reado
 };
 
 /** The plan as kafkajs `createAcls` entries, for the topics and groups under `prefix`. */
-export function aclEntries(prefix: string): AclEntry[] {
+export function platformAclEntries(prefix: string): AclEntry[] {
   return Object.entries(PLATFORM_ACLS).flatMap(([principal, grants]) =>
     grants.flatMap((grant) =>
       grant.names.flatMap((name) =>
