@@ -15,6 +15,7 @@ import { StatsController } from './stats/stats.controller';
 import { StatsService } from './stats/stats.service';
 import { ChangeAnnouncer } from './subscriptions/change-announcer';
 import { EndpointUrlPolicy } from './subscriptions/endpoint-url-policy';
+import { MAX_URL_LENGTH } from './subscriptions/subscription.schemas';
 import { SubscriptionsController } from './subscriptions/subscriptions.controller';
 import { SubscriptionsService } from './subscriptions/subscriptions.service';
 
@@ -47,10 +48,13 @@ export class SubscriptionsModule {
         {
           provide: EndpointUrlPolicy,
           useFactory: () =>
-            new EndpointUrlPolicy({
-              allowPrivate: config.ALLOW_PRIVATE_ENDPOINTS,
-              requireHttps: config.NODE_ENV === 'production',
-            }),
+            new EndpointUrlPolicy(
+              {
+                allowPrivate: config.ALLOW_PRIVATE_ENDPOINTS,
+                requireHttps: config.NODE_ENV === 'production',
+              },
+              MAX_URL_LENGTH,
+            ),
         },
         ChangeAnnouncer,
         ApiKeysService,

@@ -5,6 +5,7 @@ import { Agent, buildConnector, request } from 'undici';
 import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
 import { readBoundedBody } from './bounded-body';
 import { classifyNetworkError, type AttemptOutcome } from './classify';
+import { isHttpsUrl } from './https-url';
 
 export interface SendResult {
   outcome: AttemptOutcome;
@@ -50,7 +51,7 @@ export class WebhookSender implements OnApplicationShutdown {
   async send(url: string, headers: Record<string, string>, body: Buffer): Promise<SendResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    if (!this.settings.allowPrivateEndpoints && !url.startsWith('https://')) {
+    if (!this.settings.allowPrivateEndpoints && !isHttpsUrl(url)) {
       return {
         outcome: { kind: 'error', errorClass: 'ssrf_blocked' },
         latencyMs: 0,

@@ -1,12 +1,12 @@
 import { ValidationProblem } from '@smart-dairy/http-problem';
 import { EndpointUrlPolicy } from './endpoint-url-policy';
 
-const production = new EndpointUrlPolicy({ allowPrivate: false, requireHttps: true });
-const development = new EndpointUrlPolicy({ allowPrivate: true, requireHttps: false });
+const production = new EndpointUrlPolicy({ allowPrivate: false, requireHttps: true }, 2048);
+const development = new EndpointUrlPolicy({ allowPrivate: true, requireHttps: false }, 2048);
 
 function problemOf(policy: EndpointUrlPolicy, url: string): string | undefined {
   try {
-    policy.check(url);
+    policy.normalize(url);
     return undefined;
   } catch (error) {
     if (!(error instanceof ValidationProblem)) throw error;
@@ -45,5 +45,20 @@ describe('EndpointUrlPolicy', () => {
     const problem = problemOf(development, url);
     if (message === undefined) expect(problem).toBeUndefined();
     else expect(problem).toMatch(message);
+  });
+
+  it.each([
+    ['HTTPS://Partner.Example.COM/Hooks', 'https://partner.example.com/Hooks'],
+    ['https://partner.example.com', 'https://partner.example.com/'],
+    ['https://partner.example.com:443/a/../b', 'https://partner.example.com/b'],
+    ['https://bücher.example/x y', 'https://xn--bcher-kva.example/x%20y'],
+  ])('stores %s as the parsed %s', (url, stored) => {
+    expect(production.normalize(url)).toBe(stored);
+  });
+
+  it('refuses a URL that grows past the length limit once normalised', () => {
+    const short = new EndpointUrlPolicy({ allowPrivate: false, requireHttps: true }, 30);
+    expect(problemOf(short, 'https://partner.example/ü')).toBeUndefined();
+    expect(problemOf(short, 'https://partner.example/üüü')).toMatch(/at most 30 characters once normalised/);
   });
 });

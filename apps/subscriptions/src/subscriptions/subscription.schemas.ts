@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { eventType, text, timestamp } from '../http/fields';
 import { pageOf, pageQuery } from '../http/pagination';
 
-const MAX_URL_LENGTH = 2048;
+export const MAX_URL_LENGTH = 2048;
 const MAX_FILTERS = 50;
 const MAX_METADATA_KEYS = 50;
 const MAX_RATE_LIMIT = 10_000;

@@ -54,14 +54,14 @@ export class SubscriptionsService {
   ) {}
 
   async create(input: CreateSubscriptionInput, actor: Actor): Promise<CreatedSubscriptionView> {
-    this.urls.check(input.url);
+    const url = this.urls.normalize(input.url);
     const id = `wh_sub_${randomBytes(12).toString('hex')}`;
     const secret = generateSecret();
     const [row] = await this.prisma.$transaction([
       this.prisma.subscription.create({
         data: {
           id,
-          url: input.url,
+          url,
           events: input.events,
           description: input.description,
           metadata: input.metadata,
@@ -97,9 +97,9 @@ export class SubscriptionsService {
   }
 
   async update(id: string, input: UpdateSubscriptionInput, actor: Actor): Promise<SubscriptionView> {
-    if (input.url !== undefined) this.urls.check(input.url);
+    const url = input.url === undefined ? undefined : this.urls.normalize(input.url);
     const row = await this.change(id, actor, 'updated', () => ({
-      url: input.url,
+      url,
       events: input.events,
       description: input.description,
       metadata: input.metadata,
