@@ -1,7 +1,6 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { DbModule, PrismaService } from '@smart-dairy/db';
+import type { PrismaService } from '@smart-dairy/db';
 import { NotFoundProblem } from '@smart-dairy/http-problem';
+import { connectTestPrisma } from '@smart-dairy/testing';
 import { randomBytes } from 'node:crypto';
 import { hashApiKey } from './api-key';
 import { ApiKeyStore } from './api-key-store';
@@ -9,23 +8,18 @@ import { ApiKeyStore } from './api-key-store';
 const CACHE_TTL_MS = 5_000;
 
 describe('ApiKeyStore against Postgres', () => {
-  let context: INestApplicationContext;
   let prisma: PrismaService;
   const clock = { ms: Date.now() };
   let store: ApiKeyStore;
   const createdIds: string[] = [];
 
+  // A database of its own: a new bootstrap key revokes every other one, including other suites'.
   beforeAll(async () => {
-    const databaseUrl = process.env.DATABASE_URL;
-    if (!databaseUrl) throw new Error('DATABASE_URL is set by the integration global setup');
-    context = await NestFactory.createApplicationContext(DbModule.forRoot({ databaseUrl, poolSize: 2 }), {
-      logger: false,
-    });
-    prisma = context.get(PrismaService);
+    prisma = await connectTestPrisma();
   });
   afterAll(async () => {
     await prisma.apiKey.deleteMany({ where: { id: { in: createdIds } } });
-    await context.close();
+    await prisma.onApplicationShutdown();
   });
   beforeEach(() => {
     clock.ms = Date.now();
@@ -146,7 +140,14 @@ describe('ApiKeyStore against Postgres', () => {
       await expect(store.ensureBootstrapAdminKey(plaintext)).resolves.toBe(false);
       const rows = await rowsOfBootstrapKey();
       expect(rows).toHaveLength(1);
-      expect(rows[0]).toMatchObject({ name: 'bootstrap', scope: 'admin', prefix: plaintext.slice(0, 12) });
+      expect(rows[0]).toMatchObject({
+        name: 'bootstrap',
+        scope: 'admin',
+        prefix: expect.stringMatching(/^boot_/),
+      });
+      // Generated, not cut from the operator's value.
+      expect(plaintext).not.toContain(rows[0].prefix);
+      expect(plaintext).not.toContain(rows[0].prefix.slice('boot_'.length));
       await expect(store.authenticate(plaintext)).resolves.toMatchObject({ id: rows[0].id, scope: 'admin' });
     });
 
@@ -155,6 +156,32 @@ describe('ApiKeyStore against Postgres', () => {
       await store.revoke(bootstrap.id);
       await expect(store.ensureBootstrapAdminKey(plaintext)).resolves.toBe(false);
       await expect(store.authenticate(plaintext)).resolves.toBeNull();
+    });
+
+    it('revokes the earlier bootstrap key when ADMIN_API_KEY changes, and only then', async () => {
+      const first = `bootstrap-${randomBytes(24).toString('hex')}`;
+      const second = `bootstrap-${randomBytes(24).toString('hex')}`;
+      const cleanUp = () =>
+        prisma.apiKey.deleteMany({ where: { hash: { in: [first, second].map(hashApiKey) } } });
+      try {
+        await expect(store.ensureBootstrapAdminKey(first)).resolves.toBe(true);
+        await expect(store.authenticate(first)).resolves.not.toBeNull();
+
+        await expect(store.ensureBootstrapAdminKey(second)).resolves.toBe(true);
+        await expect(store.authenticate(first)).resolves.toBeNull();
+        await expect(store.authenticate(second)).resolves.toMatchObject({ scope: 'admin' });
+
+        // A replica still running with the old value must not take the new key away.
+        await expect(store.ensureBootstrapAdminKey(first)).resolves.toBe(false);
+        await expect(store.authenticate(second)).resolves.toMatchObject({ scope: 'admin' });
+        const prefixes = await prisma.apiKey.findMany({
+          where: { hash: { in: [first, second].map(hashApiKey) } },
+          select: { prefix: true },
+        });
+        expect(new Set(prefixes.map((p) => p.prefix)).size).toBe(2);
+      } finally {
+        await cleanUp();
+      }
     });
 
     it('refuses a key too short to be safe', async () => {

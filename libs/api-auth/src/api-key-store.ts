@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PrismaService, type ApiKey, type ApiKeyScope } from '@smart-dairy/db';
 import { NotFoundProblem } from '@smart-dairy/http-problem';
 import { randomBytes } from 'node:crypto';
-import { displayPrefix, generateApiKey, hashApiKey } from './api-key';
+import { bootstrapDisplayPrefix, generateApiKey, hashApiKey } from './api-key';
 
 export const API_KEY_STORE_OPTIONS = Symbol('API_KEY_STORE_OPTIONS');
 
@@ -75,24 +75,37 @@ export class ApiKeyStore {
 
   /**
    * Stores the operator-supplied admin key unless its hash is already there; true if it was created.
-   * A revoked bootstrap key stays revoked: the hash is still stored, so it is not recreated.
+   * Creating it revokes every earlier bootstrap key, so changing ADMIN_API_KEY retires the old value.
+   * A revoked bootstrap key stays revoked: the hash is still stored, so it is not recreated, and a
+   * replica still configured with an old value revokes nothing.
    */
   async ensureBootstrapAdminKey(plaintext: string): Promise<boolean> {
     if (plaintext.length < MIN_BOOTSTRAP_KEY_LENGTH) {
       throw new Error(`the bootstrap admin key must have at least ${MIN_BOOTSTRAP_KEY_LENGTH} characters`);
     }
-    // ON CONFLICT DO NOTHING, so replicas booting together cannot race each other into a unique violation.
-    const { count } = await this.prisma.apiKey.createMany({
-      data: {
-        id: newApiKeyId(),
-        name: BOOTSTRAP_KEY_NAME,
-        prefix: displayPrefix(plaintext),
-        hash: hashApiKey(plaintext),
-        scope: 'admin',
-      },
-      skipDuplicates: true,
+    const hash = hashApiKey(plaintext);
+    const revoked = await this.prisma.$transaction(async (tx) => {
+      // ON CONFLICT DO NOTHING, so replicas booting together cannot race each other into a unique violation.
+      const { count } = await tx.apiKey.createMany({
+        data: {
+          id: newApiKeyId(),
+          name: BOOTSTRAP_KEY_NAME,
+          // Generated, not cut from the key: the prefix is listed and logged, the key must not be.
+          prefix: bootstrapDisplayPrefix(),
+          hash,
+          scope: 'admin',
+        },
+        skipDuplicates: true,
+      });
+      if (count === 0) return null;
+      return tx.apiKey.updateManyAndReturn({
+        where: { name: BOOTSTRAP_KEY_NAME, revokedAt: null, hash: { not: hash } },
+        data: { revokedAt: new Date(this.options.now()) },
+        select: { hash: true },
+      });
     });
-    return count === 1;
+    for (const old of revoked ?? []) this.cache.delete(old.hash);
+    return revoked !== null;
   }
 
   private async lookup(hash: string, now: number): Promise<ApiKey | null> {

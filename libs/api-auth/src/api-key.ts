@@ -26,6 +26,14 @@ export function hashApiKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
-export function displayPrefix(key: string): string {
+function displayPrefix(key: string): string {
   return key.slice(0, DISPLAY_PREFIX_LENGTH);
+}
+
+/**
+ * The listed prefix of the operator-supplied bootstrap key: random, because that key is chosen by a
+ * person and may be reused elsewhere, so none of it is shown or logged.
+ */
+export function bootstrapDisplayPrefix(): string {
+  return `boot_${randomBytes(6).toString('base64url')}`;
 }
