@@ -96,7 +96,7 @@ export async function kafkaCeiling(
     return {
       key: subscriptionId,
       value: deliveryTaskCodec.encode({
-        deliveryId: deliveryIdFor(eventId, subscriptionId),
+        deliveryId: deliveryIdFor({ type: BENCH_EVENT_TYPE, id: eventId }, subscriptionId),
         eventId,
         eventType: BENCH_EVENT_TYPE,
         subscriptionId,

@@ -38,7 +38,7 @@ export class DeliveryRecords {
               count(*) FILTER (WHERE d.status = 'delivered' AND EXISTS (
                 SELECT 1 FROM delivery_attempts a
                 WHERE a.delivery_id = d.id AND a.status_code BETWEEN 200 AND 299))::int AS "withSuccessfulAttempt"
-       FROM deliveries d JOIN events e ON e.id = d.event_id
+       FROM deliveries d JOIN events e ON e.category = d.event_category AND e.id = d.event_id
        WHERE d.subscription_id = ANY($1) AND ${NOT_A_PROBE}`,
       [subscriptionIds],
     );
@@ -52,7 +52,8 @@ export class DeliveryRecords {
               percentile_disc(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY a.latency_ms) AS "p",
               max(a.latency_ms) AS "max"
        FROM delivery_attempts a
-       JOIN deliveries d ON d.id = a.delivery_id JOIN events e ON e.id = d.event_id
+       JOIN deliveries d ON d.id = a.delivery_id
+       JOIN events e ON e.category = d.event_category AND e.id = d.event_id
        WHERE d.subscription_id = ANY($1) AND a.status_code BETWEEN 200 AND 299 AND ${NOT_A_PROBE}`,
       [subscriptionIds],
     );

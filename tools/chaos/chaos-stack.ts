@@ -262,7 +262,7 @@ export class ChaosStack {
     return this.published.flatMap(({ id, type }) =>
       this.subscriptions
         .filter((s) => s.events.some((filter) => matchesFilter(filter, type)))
-        .map((s) => ({ eventId: id, subscriptionId: s.id, deliveryId: deliveryIdFor(id, s.id) })),
+        .map((s) => ({ eventId: id, subscriptionId: s.id, deliveryId: deliveryIdFor({ type, id }, s.id) })),
     );
   }
 

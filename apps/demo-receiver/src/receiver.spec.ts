@@ -17,7 +17,7 @@ import { fileSecrets, fixedSecrets, parseSecrets, type SecretSource } from './se
 
 /** A delivery exactly as the dispatcher sends it, signed now with `secret`. */
 function signedDelivery(secret: string, attempt = 1) {
-  const deliveryId = deliveryIdFor(`evt-${Math.random()}`, 'sub_demo');
+  const deliveryId = deliveryIdFor({ type: 'order.created', id: `evt-${Math.random()}` }, 'sub_demo');
   const envelope = buildEnvelope({
     deliveryId,
     event: 'order.created',

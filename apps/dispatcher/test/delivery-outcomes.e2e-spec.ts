@@ -177,8 +177,8 @@ describe('dispatcher: what each answer leads to', () => {
     await prisma.subscription.update({
       where: { id: sub.id },
       data: {
-        secretCiphertext: cipher.encrypt(rotated),
-        previousSecretCiphertext: cipher.encrypt(sub.secret),
+        secretCiphertext: cipher.encrypt(rotated, { subscriptionId: sub.id, slot: 'current' }),
+        previousSecretCiphertext: cipher.encrypt(sub.secret, { subscriptionId: sub.id, slot: 'previous' }),
         previousSecretExpiresAt: new Date(Date.now() + 86_400_000),
         secretRotatedAt: new Date(),
       },

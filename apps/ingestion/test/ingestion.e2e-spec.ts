@@ -119,7 +119,9 @@ describe('ingestion service', () => {
       if (!task.ok) throw new Error(task.error);
       expect(m.topic).toBe(kafka.topic(INTERNAL_TOPICS.deliveriesHigh));
       expect(String(m.key)).toBe(task.value.subscriptionId);
-      expect(task.value.deliveryId).toBe(deliveryIdFor(id, task.value.subscriptionId));
+      expect(task.value.deliveryId).toBe(
+        deliveryIdFor({ type: 'order.created', id }, task.value.subscriptionId),
+      );
     }
     await reader.stop();
   });
@@ -131,6 +133,57 @@ describe('ingestion service', () => {
     await publish('order.cancelled', marker);
     await waitFor(async () => ours(await deliveriesOf(marker)).length === 2);
     expect(ours(await deliveriesOf(id))).toEqual([subs.orders, subs.everything].sort());
+  });
+
+  it('scopes event ids by category: an order event cannot suppress a payment event with its id', async () => {
+    const id = eventIdOf('shared-across-categories');
+    await publish('order.created', id);
+    await waitFor(async () => ours(await deliveriesOf(id)).length === 3, { description: 'order deliveries' });
+    await publish('payment.completed', id);
+    await waitFor(async () => ours(await deliveriesOf(id)).length === 4, { description: 'payment delivery' });
+    const rows = await prisma.delivery.findMany({ where: { eventId: id, subscriptionId: subs.everything } });
+    expect(rows.map((r) => r.eventType).sort()).toEqual(['order.created', 'payment.completed']);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(2);
+  });
+
+  it('quarantines a reused id with other content as id_conflict, and drops a true duplicate quietly', async () => {
+    const reader = await new TopicReader(kafka, [INTERNAL_TOPICS.invalid]).start();
+    const id = eventIdOf('conflict');
+    const sample = EVENT_CATALOG['order.updated'].sample as Record<string, unknown>;
+    await publish('order.updated', id, sample, 'first');
+    await waitFor(async () => ours(await deliveriesOf(id)).length === 2, { description: 'first version' });
+    await publish('order.updated', id, sample, 'duplicate');
+    await publish('order.updated', id, { ...sample, status: 'cancelled' }, 'other-data');
+    await publish('order.cancelled', id, undefined, 'other-type');
+    const marker = eventIdOf('after-conflict');
+    await publish('order.updated', marker);
+    await waitFor(async () => ours(await deliveriesOf(marker)).length === 2, { description: 'marker' });
+    await waitFor(() => reader.messages.some((m) => String(m.key) === 'other-type'), {
+      description: 'conflicts quarantined',
+    });
+    const records = reader
+      .values((v) => invalidEventCodec.decode(v))
+      .flatMap((r) => (r.ok && r.value.source.topic === kafka.topic(CATEGORY_TOPICS.order) ? [r.value] : []));
+    const ofId = records.filter((r) =>
+      Buffer.from(r.value ?? '', 'base64')
+        .toString()
+        .includes(id),
+    );
+    // Keyed differently, so on different partitions: in no particular order.
+    expect(ofId.map((r) => [r.key, r.reason, r.problems[0]?.path]).sort()).toEqual([
+      ['other-data', 'id_conflict', 'id'],
+      ['other-type', 'id_conflict', 'id'],
+    ]);
+    // The first version stands: its deliveries only, with its data.
+    const deliveries = await prisma.delivery.findMany({ where: { eventId: id }, include: { event: true } });
+    expect(ours(deliveries.map((d) => d.subscriptionId)).sort()).toEqual(
+      [subs.orders, subs.everything].sort(),
+    );
+    expect(deliveries.every((d) => d.eventType === 'order.updated' && d.event.data !== null)).toBe(true);
+    expect(deliveries[0]?.event.data).toEqual(sample);
+    const metrics = await (await fetch(`${ingestion.url}/metrics`)).text();
+    expect(metrics).toMatch(/ingestion_event_id_conflicts_total\{category="order"\} 2/);
+    await reader.stop();
   });
 
   it('quarantines every kind of invalid message with its problem and carries on', async () => {
@@ -357,6 +410,29 @@ describe('ingestion service', () => {
         'idempotency-key': idempotencyKey,
       });
       expect(reused.status).toBe(409);
+    });
+
+    it('refuses system.* events with 403 and publishes nothing', async () => {
+      const id = eventIdOf('http-forged-alert');
+      const res = await post(
+        JSON.stringify({
+          id,
+          event: 'system.subscription_disabled',
+          timestamp: '2026-01-31T10:30:00Z',
+          data: EVENT_CATALOG['system.subscription_disabled'].sample,
+        }),
+      );
+      expect(res.status).toBe(403);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(await res.json()).toMatchObject({
+        code: 'forbidden',
+        detail: expect.stringContaining('only the platform'),
+      });
+      // A later event on the same path is stored, so the refused one would have been by now.
+      const marker = eventIdOf('http-after-forged-alert');
+      expect((await post(event(marker))).status).toBe(202);
+      await waitFor(async () => (await prisma.event.count({ where: { id: marker } })) === 1);
+      expect(await prisma.event.count({ where: { id } })).toBe(0);
     });
 
     it('requires a producer API key', async () => {

@@ -3,7 +3,7 @@ import { DEV_SECRET_ENCRYPTION_KEYS } from '@smart-dairy/config';
 import { DeliveryStatus, Priority, SubscriptionStatus, type PrismaService } from '@smart-dairy/db';
 import { INTERNAL_TOPICS, type KafkaClient } from '@smart-dairy/kafka';
 import { deliveryTaskCodec, subscriptionChangeCodec } from '@smart-dairy/messages';
-import { EVENT_CATALOG, EVENT_TYPES, deliveryIdFor } from '@smart-dairy/schemas';
+import { EVENT_CATALOG, EVENT_TYPES, categoryOf, deliveryIdFor } from '@smart-dairy/schemas';
 import { SecretCipher } from '@smart-dairy/secret-crypto';
 import { activeSecrets, sign, verifySignature, type SecretSet } from '@smart-dairy/signing';
 import type { ServiceProcess } from '@smart-dairy/stack';
@@ -229,9 +229,12 @@ describe('subscriptions service', () => {
       expect(row?.json).not.toContain(sub.secret);
       expect(row?.json).not.toContain('whsec_');
       const stored = await prisma.subscription.findUniqueOrThrow({ where: { id: sub.id } });
-      expect(SecretCipher.fromKeyRing(DEV_SECRET_ENCRYPTION_KEYS).decrypt(stored.secretCiphertext)).toBe(
-        sub.secret,
-      );
+      expect(
+        SecretCipher.fromKeyRing(DEV_SECRET_ENCRYPTION_KEYS).decrypt(stored.secretCiphertext, {
+          subscriptionId: sub.id,
+          slot: 'current',
+        }),
+      ).toBe(sub.secret);
     });
 
     it.each([
@@ -494,7 +497,7 @@ describe('subscriptions service', () => {
       const res = await api.post(`/v1/subscriptions/${sub.id}/test`, { event: 'payment.failed' });
       expect(res.status).toBe(202);
       const answer = res.body as { delivery_id: string; event_id: string; event: string };
-      expect(answer.delivery_id).toBe(deliveryIdFor(answer.event_id, sub.id));
+      expect(answer.delivery_id).toBe(deliveryIdFor({ type: answer.event, id: answer.event_id }, sub.id));
       // The delivery is readable at once, for this subscription and no other.
       const rows = await prisma.delivery.findMany({ where: { eventId: answer.event_id } });
       expect(rows.map((r) => [r.id, r.subscriptionId, r.status])).toEqual([
@@ -544,6 +547,7 @@ describe('subscriptions service', () => {
     const eventId = `evt-${prefix}${randomBytes(8).toString('hex')}`;
     await prisma.event.create({
       data: {
+        category: categoryOf(type),
         id: eventId,
         type,
         occurredAt: new Date('2026-01-31T10:30:00Z'),
@@ -553,10 +557,11 @@ describe('subscriptions service', () => {
         sourceOffset: '0',
       },
     });
-    const id = deliveryIdFor(eventId, subscriptionId);
+    const id = deliveryIdFor({ type, id: eventId }, subscriptionId);
     await prisma.delivery.create({
       data: {
         id,
+        eventCategory: categoryOf(type),
         eventId,
         subscriptionId,
         eventType: type,
@@ -821,8 +826,13 @@ describe('subscriptions service in production mode', () => {
       where: { id },
       data: { status: SubscriptionStatus.disabled },
     });
-    expect(row.secretCiphertext.startsWith('v1.prod-test.')).toBe(true);
-    expect(SecretCipher.fromKeyRing(keyRing).decrypt(row.secretCiphertext)).toBe(secret);
+    expect(row.secretCiphertext.startsWith('v2.prod-test.')).toBe(true);
+    expect(
+      SecretCipher.fromKeyRing(keyRing).decrypt(row.secretCiphertext, {
+        subscriptionId: id,
+        slot: 'current',
+      }),
+    ).toBe(secret);
   });
 });
 

@@ -1,6 +1,6 @@
-import type { PrismaService } from '@smart-dairy/db';
+import { PrismaService, applyMigrations, dropDatabase, ensureDatabase } from '@smart-dairy/db';
 import { NotFoundProblem } from '@smart-dairy/http-problem';
-import { connectTestPrisma } from '@smart-dairy/testing';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { hashApiKey } from './api-key';
 import { ApiKeyStore } from './api-key-store';
@@ -11,15 +11,27 @@ describe('ApiKeyStore against Postgres', () => {
   let prisma: PrismaService;
   const clock = { ms: Date.now() };
   let store: ApiKeyStore;
-  const createdIds: string[] = [];
+
+  let databaseUrl: string;
 
   // A database of its own: a new bootstrap key revokes every other one, including other suites'.
   beforeAll(async () => {
-    prisma = await connectTestPrisma();
+    const server = process.env.DATABASE_URL;
+    if (!server) throw new Error('DATABASE_URL is set by the integration global setup');
+    const url = new URL(server);
+    url.pathname = `/api_key_store_${randomBytes(6).toString('hex')}`;
+    databaseUrl = url.toString();
+    await ensureDatabase(databaseUrl);
+    await applyMigrations({
+      databaseUrl,
+      migrationsDir: join(__dirname, '..', '..', '..', 'prisma', 'migrations'),
+    });
+    prisma = new PrismaService({ databaseUrl, poolSize: 2 });
+    await prisma.onModuleInit();
   });
   afterAll(async () => {
-    await prisma.apiKey.deleteMany({ where: { id: { in: createdIds } } });
     await prisma.onApplicationShutdown();
+    await dropDatabase(databaseUrl);
   });
   beforeEach(() => {
     clock.ms = Date.now();
@@ -28,7 +40,6 @@ describe('ApiKeyStore against Postgres', () => {
 
   const create = async (scope: 'admin' | 'read' | 'producer' = 'read', expiresAt?: Date) => {
     const created = await store.create({ name: `store-test-${scope}`, scope, expiresAt });
-    createdIds.push(created.apiKey.id);
     return created;
   };
   const row = (id: string) => prisma.apiKey.findUniqueOrThrow({ where: { id } });

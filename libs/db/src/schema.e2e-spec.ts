@@ -115,6 +115,7 @@ describe('schema vs migrations', () => {
       data: { id: 'wh_sub_rel', url: 'https://r.example', events: ['*'], secretCiphertext: 'c' },
     });
     const event = {
+      category: 'order',
       id: 'evt_1',
       type: 'order.created',
       occurredAt: at('2026-11-29T01:00:00.789Z'),
@@ -126,9 +127,12 @@ describe('schema vs migrations', () => {
       receivedAt: at('2026-11-29T01:00:01.000Z'),
     };
     await prisma.event.create({ data: event });
-    await expect(prisma.event.findUniqueOrThrow({ where: { id: 'evt_1' } })).resolves.toEqual(event);
+    await expect(
+      prisma.event.findUniqueOrThrow({ where: { category_id: { category: 'order', id: 'evt_1' } } }),
+    ).resolves.toEqual(event);
     await prisma.event.create({
       data: {
+        category: 't',
         id: 'evt_min',
         type: 't',
         occurredAt: new Date(),
@@ -138,7 +142,9 @@ describe('schema vs migrations', () => {
         sourceOffset: '0',
       },
     });
-    await expect(prisma.event.findUniqueOrThrow({ where: { id: 'evt_min' } })).resolves.toMatchObject({
+    await expect(
+      prisma.event.findUniqueOrThrow({ where: { category_id: { category: 't', id: 'evt_min' } } }),
+    ).resolves.toMatchObject({
       data: [1, 'two'],
       partitionKey: null,
       receivedAt: expect.any(Date),
@@ -146,6 +152,7 @@ describe('schema vs migrations', () => {
 
     const delivery = {
       id: 'wh_0123456789abcdef0123456789abcdef',
+      eventCategory: 'order',
       eventId: 'evt_1',
       subscriptionId: 'wh_sub_rel',
       eventType: 'order.created',
@@ -174,7 +181,13 @@ describe('schema vs migrations', () => {
     for (const data of attempts) await prisma.deliveryAttempt.create({ data });
 
     const read = await prisma.delivery.findUniqueOrThrow({
-      where: { eventId_subscriptionId: { eventId: 'evt_1', subscriptionId: 'wh_sub_rel' } },
+      where: {
+        eventCategory_eventId_subscriptionId: {
+          eventCategory: 'order',
+          eventId: 'evt_1',
+          subscriptionId: 'wh_sub_rel',
+        },
+      },
       include: { event: true, subscription: true, attempts: { orderBy: { attempt: 'asc' } } },
     });
     expect(read).toEqual({
@@ -197,9 +210,13 @@ describe('schema vs migrations', () => {
     );
     await expect(prisma.deliveryAttempt.create({ data: attempts[0] })).rejects.toEqual(uniqueViolation);
 
-    // Foreign keys: unknown event refused, subscriptions with deliveries cannot be deleted, attempts cascade.
+    // An id is unique within its category only: another category may use it for its own event.
+    await prisma.event.create({ data: { ...event, category: 'payment', type: 'payment.completed' } });
+    await expect(prisma.event.create({ data: event })).rejects.toEqual(uniqueViolation);
+
+    // Foreign keys: unknown event refused (the id exists, but not in this category), subscriptions with deliveries cannot be deleted, attempts cascade.
     await expect(
-      prisma.delivery.create({ data: { ...delivery, id: 'wh_orphan', eventId: 'nope' } }),
+      prisma.delivery.create({ data: { ...delivery, id: 'wh_orphan', eventCategory: 'user' } }),
     ).rejects.toEqual(expect.objectContaining({ code: 'P2003' }));
     await expect(prisma.subscription.delete({ where: { id: 'wh_sub_rel' } })).rejects.toBeInstanceOf(
       Prisma.PrismaClientKnownRequestError,

@@ -1,6 +1,12 @@
 export { jsonCodec, type Codec, type Decoded } from './codec';
 export { deliveryTaskCodec, deliveryTaskSchema, type DeliveryTask } from './delivery-task';
-export { invalidEventCodec, invalidEventSchema, type InvalidEvent } from './invalid-event';
+export {
+  QUARANTINE_REASONS,
+  invalidEventCodec,
+  invalidEventSchema,
+  type InvalidEvent,
+  type QuarantineReason,
+} from './invalid-event';
 export {
   subscriptionChangeCodec,
   subscriptionChangeSchema,

@@ -12,7 +12,7 @@ describe('a delivery built by the platform', () => {
 
   it.each(EVENT_TYPES)('of %s passes the partner validator', async (type) => {
     const envelope = buildEnvelope({
-      deliveryId: deliveryIdFor(`evt_${type}`, 'sub_1'),
+      deliveryId: deliveryIdFor({ type, id: `evt_${type}` }, 'sub_1'),
       event: type,
       timestamp: '2026-03-02T07:15:00Z',
       subscriptionId: 'sub_1',

@@ -54,7 +54,7 @@ describe('serializeEnvelope', () => {
 describe('parseEnvelope', () => {
   it.each(EVENT_TYPES)('reads back a serialized %s envelope', (type) => {
     const built = buildEnvelope({
-      deliveryId: deliveryIdFor('evt_1', 'sub_1'),
+      deliveryId: deliveryIdFor({ type: 'order.created', id: 'evt_1' }, 'sub_1'),
       event: type,
       timestamp: '2026-03-02T06:00:00Z',
       subscriptionId: 'sub_1',
@@ -82,18 +82,26 @@ describe('parseEnvelope', () => {
 });
 
 describe('deliveryIdFor', () => {
+  const order = (id: string) => ({ type: 'order.created', id });
+
   it('matches the reference value', () => {
-    // Computed independently: printf 'evt_0123456789abcdef0123456789abcdef\nsub_42' | sha256sum | cut -c1-32
-    expect(deliveryIdFor('evt_0123456789abcdef0123456789abcdef', 'sub_42')).toBe(
-      'wh_e42b5c040b5cb0499658c0f135404131',
+    // Computed independently: printf 'order\nevt_0123456789abcdef0123456789abcdef\nsub_42' | sha256sum | cut -c1-32
+    expect(deliveryIdFor(order('evt_0123456789abcdef0123456789abcdef'), 'sub_42')).toBe(
+      'wh_ccd37d9efc3e6009c11bc0269042df8e',
     );
   });
 
   it('is stable across calls and differs per subscription and per event', () => {
-    const id = deliveryIdFor('evt_1', 'sub_a');
-    expect(deliveryIdFor('evt_1', 'sub_a')).toBe(id);
-    expect(deliveryIdFor('evt_1', 'sub_b')).not.toBe(id);
-    expect(deliveryIdFor('evt_2', 'sub_a')).not.toBe(id);
+    const id = deliveryIdFor(order('evt_1'), 'sub_a');
+    expect(deliveryIdFor(order('evt_1'), 'sub_a')).toBe(id);
+    expect(deliveryIdFor(order('evt_1'), 'sub_b')).not.toBe(id);
+    expect(deliveryIdFor(order('evt_2'), 'sub_a')).not.toBe(id);
     expect(id).toMatch(/^wh_[0-9a-f]{32}$/);
+  });
+
+  it('differs per category, where the same id may name another event, and not per type within one', () => {
+    const id = deliveryIdFor(order('evt_1'), 'sub_a');
+    expect(deliveryIdFor({ type: 'payment.completed', id: 'evt_1' }, 'sub_a')).not.toBe(id);
+    expect(deliveryIdFor({ type: 'order.cancelled', id: 'evt_1' }, 'sub_a')).toBe(id);
   });
 });

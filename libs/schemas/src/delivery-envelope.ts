@@ -75,9 +75,13 @@ export function parseEnvelope(bytes: Uint8Array | string): EnvelopeResult {
 
 /**
  * The delivery id of an event for a subscription. Derived rather than random so every retry, and every
- * re-run of the dispatcher after a crash, sends the same id and the subscriber can deduplicate on it.
+ * re-run of the dispatcher after a crash, sends the same id and the subscriber can deduplicate on it. The
+ * category takes part because an event id is unique only within its category.
  */
-export function deliveryIdFor(eventId: string, subscriptionId: string): string {
-  const digest = createHash('sha256').update(`${eventId}\n${subscriptionId}`, 'utf8').digest('hex');
+export function deliveryIdFor(event: { type: string; id: string }, subscriptionId: string): string {
+  const category = event.type.slice(0, event.type.indexOf('.'));
+  const digest = createHash('sha256')
+    .update(`${category}\n${event.id}\n${subscriptionId}`, 'utf8')
+    .digest('hex');
   return `wh_${digest.slice(0, 32)}`;
 }

@@ -48,6 +48,7 @@ export { isoTimestamp, toUtcTimestamp } from './iso-timestamp';
 export { refineStorableText } from './storable-text';
 export { formatPath, type Problem } from './problem';
 export {
+  DERIVED_EVENT_ID_PREFIX,
   MAX_EVENT_BYTES,
   MAX_EVENT_ID_LENGTH,
   assignEventId,

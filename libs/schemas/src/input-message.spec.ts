@@ -122,6 +122,11 @@ describe('parseInputMessage', () => {
       [{ path: 'data.order_id', message: expect.any(String) }],
     ],
     ['an empty id', { ...orderCreated, id: '' }, [{ path: 'id', message: expect.any(String) }]],
+    [
+      'an id in the form the platform derives from a Kafka position',
+      { ...orderCreated, id: 'kafka:0123456789abcdef0123456789abcdef' },
+      [{ path: 'id', message: expect.stringContaining('reserved for ids the platform derives') }],
+    ],
     ['a numeric id', { ...orderCreated, id: 4821 }, [{ path: 'id', message: expect.any(String) }]],
     [
       'an id with a newline',

@@ -31,13 +31,23 @@ export interface InputMessageOptions {
 export type InputMessageResult =
   { readonly ok: true; readonly event: TypedEvent } | { readonly ok: false; readonly problems: Problem[] };
 
+/**
+ * Ids the platform derives from a message's Kafka position start with this; producers may not send one,
+ * so nobody can take the id of an event not yet written (see docs/security.md).
+ */
+export const DERIVED_EVENT_ID_PREFIX = 'kafka:';
+
 // Control characters are refused because ids end up in logs and headers, and a newline would make
-// `deliveryIdFor(eventId, subscriptionId)` ambiguous.
+// `deliveryIdFor(event, subscriptionId)` ambiguous.
 const eventId = z
   .string()
   .min(1)
   .max(MAX_EVENT_ID_LENGTH)
   .regex(/^\P{Cc}*$/u, 'must not contain control characters')
+  .refine(
+    (id) => !id.startsWith(DERIVED_EVENT_ID_PREFIX),
+    `must not start with "${DERIVED_EVENT_ID_PREFIX}", which is reserved for ids the platform derives`,
+  )
   .superRefine(refineStorableText);
 
 const inputMessageShape = z.strictObject({

@@ -1,1 +1,2 @@
-export { SecretCipher, SecretCipherError } from './secret-cipher';
+export { SecretCipher, SecretCipherError, type SecretBinding } from './secret-cipher';
+export { reencryptSubscriptionSecrets, type ReencryptionResult } from './secret-reencryption';

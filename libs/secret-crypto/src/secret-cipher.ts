@@ -3,7 +3,16 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 const ALGORITHM = 'aes-256-gcm';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-const FORMAT = 'v1';
+/** Bound to its subscription and slot through AES-GCM associated data. */
+const FORMAT = 'v2';
+/** Written before secrets were bound; only `reencrypt` opens it, to bind it where it is found. */
+const UNBOUND_FORMAT = 'v1';
+
+/** Where a secret is stored: its ciphertext opens only there. */
+export interface SecretBinding {
+  readonly subscriptionId: string;
+  readonly slot: 'current' | 'previous';
+}
 
 export class SecretCipherError extends Error {
   override name = 'SecretCipherError';
@@ -12,7 +21,9 @@ export class SecretCipherError extends Error {
 /**
  * Encrypts signing secrets at rest with AES-256-GCM. The key ring is ordered: the first key
  * encrypts, every key decrypts, so keys rotate by putting a new one first and re-encrypting at
- * leisure. Ciphertext: `v1.<key id>.<iv>.<tag>.<data>`, all base64url.
+ * leisure (`reencrypt`). Ciphertext: `v2.<key id>.<iv>.<tag>.<data>`, all base64url, authenticated
+ * together with the subscription id and slot, so a ciphertext copied to another subscription or from
+ * `previous` to `current` fails to decrypt.
  */
 export class SecretCipher {
   private readonly keys: Map<string, Buffer>;
@@ -44,19 +55,40 @@ export class SecretCipher {
     return new SecretCipher(entries);
   }
 
-  encrypt(plaintext: string): string {
+  encrypt(plaintext: string, binding: SecretBinding): string {
     const key = this.keys.get(this.currentKeyId) as Buffer;
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv(ALGORITHM, key, iv);
+    cipher.setAAD(associatedData(binding));
     const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const parts = [iv, cipher.getAuthTag(), data].map((b) => b.toString('base64url'));
     return [FORMAT, this.currentKeyId, ...parts].join('.');
   }
 
-  decrypt(ciphertext: string): string {
+  decrypt(ciphertext: string, binding: SecretBinding): string {
+    return this.open(ciphertext, FORMAT, associatedData(binding));
+  }
+
+  /**
+   * The same secret sealed with the current key and bound to `binding`. Also opens an unbound (v1)
+   * ciphertext, which is how those written before binding existed are migrated.
+   */
+  reencrypt(ciphertext: string, binding: SecretBinding): string {
+    const plaintext = ciphertext.startsWith(`${UNBOUND_FORMAT}.`)
+      ? this.open(ciphertext, UNBOUND_FORMAT, undefined)
+      : this.decrypt(ciphertext, binding);
+    return this.encrypt(plaintext, binding);
+  }
+
+  /** True unless the ciphertext is bound and made with the current key. */
+  needsReencryption(ciphertext: string): boolean {
+    return !ciphertext.startsWith(`${FORMAT}.${this.currentKeyId}.`);
+  }
+
+  private open(ciphertext: string, expectedFormat: string, aad: Buffer | undefined): string {
     const [format, keyId, iv, tag, data, ...rest] = ciphertext.split('.');
     if (
-      format !== FORMAT ||
+      format !== expectedFormat ||
       !keyId ||
       iv === undefined ||
       tag === undefined ||
@@ -68,6 +100,7 @@ export class SecretCipher {
     const key = this.keys.get(keyId);
     if (!key) throw new SecretCipherError(`no key "${keyId}" in the key ring`);
     const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(iv, 'base64url'));
+    if (aad) decipher.setAAD(aad);
     const authTag = Buffer.from(tag, 'base64url');
     if (authTag.length !== TAG_BYTES) throw new SecretCipherError('malformed authentication tag');
     decipher.setAuthTag(authTag);
@@ -79,9 +112,9 @@ export class SecretCipher {
       throw new SecretCipherError('secret ciphertext failed authentication', { cause: error });
     }
   }
+}
 
-  /** True when the ciphertext was made with an older key and should be re-encrypted. */
-  needsReencryption(ciphertext: string): boolean {
-    return ciphertext.split('.')[1] !== this.currentKeyId;
-  }
+function associatedData({ subscriptionId, slot }: SecretBinding): Buffer {
+  // Newline-separated: neither part can contain one (ids are generated, slots are fixed).
+  return Buffer.from(`smart-dairy/subscription-secret\n${subscriptionId}\n${slot}`, 'utf8');
 }

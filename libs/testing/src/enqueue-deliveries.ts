@@ -1,7 +1,7 @@
 import { DeliveryStatus, type PrismaService } from '@smart-dairy/db';
 import type { KafkaClient } from '@smart-dairy/kafka';
 import { publishDeliveryTasks, type DeliveryTask } from '@smart-dairy/messages';
-import { EVENT_CATALOG, deliveryIdFor, type EventType } from '@smart-dairy/schemas';
+import { EVENT_CATALOG, categoryOf, deliveryIdFor, type EventType } from '@smart-dairy/schemas';
 import { randomUUID } from 'node:crypto';
 
 export interface EnqueueOptions {
@@ -26,7 +26,7 @@ export async function enqueueDeliveries(
   const tasks: DeliveryTask[] = Array.from({ length: count }, (_, i) => {
     const eventId = `evt-test-${run}-${i}`;
     return {
-      deliveryId: deliveryIdFor(eventId, subscriptionId),
+      deliveryId: deliveryIdFor({ type: eventType, id: eventId }, subscriptionId),
       eventId,
       eventType,
       subscriptionId,
@@ -37,6 +37,7 @@ export async function enqueueDeliveries(
   });
   await prisma.event.createMany({
     data: tasks.map((t, i) => ({
+      category: categoryOf(eventType),
       id: t.eventId,
       type: eventType,
       occurredAt: new Date(occurredAt),
@@ -49,6 +50,7 @@ export async function enqueueDeliveries(
   await prisma.delivery.createMany({
     data: tasks.map((t) => ({
       id: t.deliveryId,
+      eventCategory: categoryOf(eventType),
       eventId: t.eventId,
       subscriptionId,
       eventType,

@@ -17,14 +17,15 @@ export interface SubscriptionFixture {
 /** Inserts a subscription row directly, as the subscription service would; returns its secret too. */
 export async function createSubscriptionRow(prisma: PrismaService, fixture: SubscriptionFixture) {
   const secret = generateSecret();
+  const id = `wh_sub_${randomBytes(12).toString('hex')}`;
   const row = await prisma.subscription.create({
     data: {
-      id: `wh_sub_${randomBytes(12).toString('hex')}`,
+      id,
       url: fixture.url ?? 'http://127.0.0.1:9/unused',
       events: fixture.events,
       status: fixture.status ?? SubscriptionStatus.active,
       rateLimitPerSecond: fixture.rateLimitPerSecond ?? null,
-      secretCiphertext: cipher.encrypt(secret),
+      secretCiphertext: cipher.encrypt(secret, { subscriptionId: id, slot: 'current' }),
     },
   });
   return { ...row, secret };

@@ -37,7 +37,7 @@ export function buildTestDelivery<T extends EventType>({
   data,
   secret,
   subscriptionId = TEST_SUBSCRIPTION_ID,
-  deliveryId = deliveryIdFor(assignEventId(), subscriptionId),
+  deliveryId = deliveryIdFor({ type: event, id: assignEventId() }, subscriptionId),
   attempt = 1,
   now = new Date(),
 }: TestDeliveryInput<T>): SignedDelivery {

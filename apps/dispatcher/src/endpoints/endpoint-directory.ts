@@ -100,7 +100,7 @@ export class EndpointDirectory implements OnModuleDestroy {
 
   private openSecret(subscriptionId: string, ciphertext: string): string | null {
     try {
-      return this.cipher.decrypt(ciphertext);
+      return this.cipher.decrypt(ciphertext, { subscriptionId, slot: 'current' });
     } catch (error) {
       // Its deliveries wait (parked) until the key ring is fixed, rather than failing every batch.
       this.logger.error(

@@ -7,6 +7,7 @@ import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
 
 interface DueRow {
   id: string;
+  event_category: string;
   event_id: string;
   subscription_id: string;
   event_type: string;
@@ -71,18 +72,21 @@ export class RetryScheduler implements OnApplicationBootstrap, OnModuleDestroy {
         FOR UPDATE SKIP LOCKED
       ) AS due
       WHERE d."id" = due."id"
-      RETURNING d."id", d."event_id", d."subscription_id", d."event_type", d."priority"::text AS "priority"`;
+      RETURNING d."id", d."event_category", d."event_id", d."subscription_id", d."event_type",
+        d."priority"::text AS "priority"`;
   }
 
   private async enqueue(due: DueRow[]): Promise<void> {
+    // An event id is unique within its category only.
+    const keyOf = (category: string, id: string) => `${category}\n${id}`;
     const events = await this.prisma.event.findMany({
       where: { id: { in: [...new Set(due.map((d) => d.event_id))] } },
-      select: { id: true, occurredAt: true, data: true },
+      select: { category: true, id: true, occurredAt: true, data: true },
     });
-    const byId = new Map(events.map((e) => [e.id, e]));
+    const byKey = new Map(events.map((e) => [keyOf(e.category, e.id), e]));
     const tasks: DeliveryTask[] = [];
     for (const row of due) {
-      const event = byId.get(row.event_id);
+      const event = byKey.get(keyOf(row.event_category, row.event_id));
       if (!event) {
         this.logger.error(
           { deliveryId: row.id, eventId: row.event_id },

@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService, type ApiKey } from '@smart-dairy/db';
 import { ProblemError, ValidationProblem } from '@smart-dairy/http-problem';
 import { KafkaClient, type CategoryTopic } from '@smart-dairy/kafka';
-import { assignEventId, categoryOf, eventCategoryTopic, parseInputMessage } from '@smart-dairy/schemas';
+import {
+  assignEventId,
+  categoryOf,
+  eventCategoryTopic,
+  isSystemEventType,
+  parseInputMessage,
+} from '@smart-dairy/schemas';
 import { createHash } from 'node:crypto';
 
 export interface IntakeResponse {
@@ -27,6 +33,13 @@ export class HttpEventIntake {
   async accept(rawBody: Buffer, apiKey: ApiKey, idempotencyKey: string | undefined): Promise<IntakeResponse> {
     const parsed = parseInputMessage(rawBody);
     if (!parsed.ok) throw new ValidationProblem(parsed.problems, 'The event is not valid.');
+    // Operator alerts would be forgeable by any producer key otherwise (docs/security.md).
+    if (isSystemEventType(parsed.event.event)) {
+      throw new ProblemError(
+        'forbidden',
+        `${parsed.event.event} is a system event: only the platform's own services publish system.* events.`,
+      );
+    }
     const requestHash = sha256(rawBody);
 
     if (idempotencyKey !== undefined) {

@@ -1,13 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { INTERNAL_TOPICS, KafkaClient, sizeBatches } from '@smart-dairy/kafka';
-import { invalidEventCodec, publishDeliveryTasks, type DeliveryTask } from '@smart-dairy/messages';
+import {
+  invalidEventCodec,
+  publishDeliveryTasks,
+  type DeliveryTask,
+  type InvalidEvent,
+} from '@smart-dairy/messages';
+import { categoryOf } from '@smart-dairy/schemas';
 import { LOGGER, type Logger } from '@smart-dairy/service-kit';
 import { SubscriptionView } from '../subscriptions/subscription-view';
+import type { AcceptedEvent } from './accepted-event';
 import { EventStore } from './event-store';
 import { fanOut } from './fan-out';
 import { IngestionMetrics } from './ingestion-metrics';
 import type { RawMessage } from './raw-message';
-import { validateMessages } from './validate';
+import { quarantineRecord, validateMessages } from './validate';
 
 /**
  * One batch from a category topic, end to end: validate, quarantine, deduplicate, persist,
@@ -32,17 +39,47 @@ export class EventBatchProcessor {
     const { accepted, invalid } = validateMessages(messages, this.kafka.settings.topicPrefix);
     await this.quarantine(invalid);
 
-    const { fresh, duplicates } = await this.store.storeEvents(accepted);
+    const { fresh, duplicates, conflicts } = await this.store.storeEvents(accepted);
     for (const d of duplicates) {
       this.metrics.deduplicated.inc({ event_type: d.event.event });
       this.logger.debug({ eventId: d.id, ...d.source }, 'duplicate event id, no new deliveries');
     }
+    await this.quarantineConflicts(messages, conflicts);
     const owed = await this.store.storeDeliveries(fanOut(fresh, (type) => this.subscriptions.match(type)));
     await this.handOff(owed);
     for (const e of fresh) this.metrics.accepted.inc({ event_type: e.event.event });
   }
 
-  private async quarantine(invalid: ReturnType<typeof validateMessages>['invalid']): Promise<void> {
+  /**
+   * An id already stored in its category for other content: either a producer bug or someone taking the
+   * id of an event to come. Neither version may stand for the other, so this one goes to quarantine, loudly.
+   */
+  private async quarantineConflicts(
+    messages: readonly RawMessage[],
+    conflicts: readonly AcceptedEvent[],
+  ): Promise<void> {
+    if (conflicts.length === 0) return;
+    const positionOf = (s: AcceptedEvent['source']) => `${s.topic}\n${s.partition}\n${s.offset}`;
+    const raw = new Map(messages.map((m) => [positionOf(m), m]));
+    const records = conflicts.map((e) => {
+      const category = categoryOf(e.event.event);
+      this.metrics.idConflicts.inc({ category });
+      this.logger.warn(
+        { eventId: e.id, eventType: e.event.event, ...e.source },
+        `event id already used in category ${category} for other content; quarantined`,
+      );
+      const message = raw.get(positionOf(e.source)) as RawMessage;
+      return quarantineRecord(message, 'id_conflict', [
+        {
+          path: 'id',
+          message: `id already used by another ${category} event with a different type, timestamp or data`,
+        },
+      ]);
+    });
+    await this.quarantine(records);
+  }
+
+  private async quarantine(invalid: readonly InvalidEvent[]): Promise<void> {
     if (invalid.length === 0) return;
     const messages = invalid.map((record) => ({ key: record.key, value: invalidEventCodec.encode(record) }));
     // Quarantine records carry the original value: a few of them exceed what Kafka takes in one batch.
@@ -51,7 +88,9 @@ export class EventBatchProcessor {
     }
     for (const record of invalid) {
       this.metrics.quarantined.inc({ topic: record.source.topic });
-      this.logger.warn({ ...record.source, problems: record.problems }, 'invalid event quarantined');
+      if (record.reason === 'invalid') {
+        this.logger.warn({ ...record.source, problems: record.problems }, 'invalid event quarantined');
+      }
     }
   }
 

@@ -1,14 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { DeliveryStatus, PrismaService } from '@smart-dairy/db';
 import type { DeliveryTask } from '@smart-dairy/messages';
+import { categoryOf } from '@smart-dairy/schemas';
 import type { AcceptedEvent } from './accepted-event';
+import { eventContent } from './event-content';
 
 export interface StoredBatch {
   /** Events to fan out: new ones, and ones re-read from the same Kafka position after a crash. */
   fresh: AcceptedEvent[];
-  /** Events whose id was already stored from another message: the producer published twice. */
+  /** Events whose id was already stored in their category with the same content: the producer published twice. */
   duplicates: AcceptedEvent[];
+  /** Events whose id was already stored in their category for other content: never fanned out. */
+  conflicts: AcceptedEvent[];
 }
+
+/** Events and deliveries are keyed by category and id: an id is unique within its category only. */
+const keyOf = (category: string, id: string) => `${category}\n${id}`;
 
 /** Writes events and deliveries in batches; every write is idempotent under replay. */
 @Injectable()
@@ -16,15 +23,16 @@ export class EventStore {
   constructor(private readonly prisma: PrismaService) {}
 
   async storeEvents(events: readonly AcceptedEvent[]): Promise<StoredBatch> {
-    if (events.length === 0) return { fresh: [], duplicates: [] };
+    if (events.length === 0) return { fresh: [], duplicates: [], conflicts: [] };
     // One array per column rather than a parameter per value: a chunk is thousands of rows, and this
     // keeps the statement small and Prisma's per-parameter work out of the hot path.
-    const inserted = await this.prisma.$queryRaw<{ id: string }[]>`
-      INSERT INTO "events" ("id", "type", "occurred_at", "data", "partition_key",
+    const inserted = await this.prisma.$queryRaw<{ category: string; id: string }[]>`
+      INSERT INTO "events" ("category", "id", "type", "occurred_at", "data", "partition_key",
         "source_topic", "source_partition", "source_offset", "received_at")
-      SELECT v.id, v.type, v.occurred_at AT TIME ZONE 'UTC', v.data, v.partition_key,
+      SELECT v.category, v.id, v.type, v.occurred_at AT TIME ZONE 'UTC', v.data, v.partition_key,
         v.source_topic, v.source_partition, v.source_offset, now() AT TIME ZONE 'UTC'
       FROM unnest(
+        ${events.map((e) => categoryOf(e.event.event))}::text[],
         ${events.map((e) => e.id)}::text[],
         ${events.map((e) => e.event.event)}::text[],
         ${events.map((e) => new Date(e.event.timestamp).toISOString())}::timestamptz[],
@@ -33,29 +41,55 @@ export class EventStore {
         ${events.map((e) => e.source.topic)}::text[],
         ${events.map((e) => e.source.partition)}::int[],
         ${events.map((e) => e.source.offset)}::text[]
-      ) AS v(id, type, occurred_at, data, partition_key, source_topic, source_partition, source_offset)
+      ) AS v(category, id, type, occurred_at, data, partition_key, source_topic, source_partition, source_offset)
       ON CONFLICT DO NOTHING
-      RETURNING "id"`;
-    const insertedIds = new Set(inserted.map((row) => row.id));
-    const clashing = events.filter((e) => !insertedIds.has(e.id));
-    if (clashing.length === 0) return { fresh: [...events], duplicates: [] };
+      RETURNING "category", "id"`;
+    // A key inserted by this statement belongs to its first message in the batch; a later one with the
+    // same key is judged against what that first one stored.
+    const unclaimed = new Set(inserted.map((row) => keyOf(row.category, row.id)));
+    const insertedHere: AcceptedEvent[] = [];
+    const clashing: AcceptedEvent[] = [];
+    for (const e of events) {
+      const key = keyOf(categoryOf(e.event.event), e.id);
+      if (unclaimed.delete(key)) insertedHere.push(e);
+      else clashing.push(e);
+    }
+    if (clashing.length === 0) return { fresh: insertedHere, duplicates: [], conflicts: [] };
 
     const stored = await this.prisma.event.findMany({
       where: { id: { in: clashing.map((e) => e.id) } },
-      select: { id: true, sourceTopic: true, sourcePartition: true, sourceOffset: true },
+      select: {
+        category: true,
+        id: true,
+        type: true,
+        occurredAt: true,
+        data: true,
+        sourceTopic: true,
+        sourcePartition: true,
+        sourceOffset: true,
+      },
     });
-    const origin = new Map(stored.map((row) => [row.id, row]));
-    const fresh: AcceptedEvent[] = events.filter((e) => insertedIds.has(e.id));
-    const duplicates: AcceptedEvent[] = [];
+    const first = new Map(stored.map((row) => [keyOf(row.category, row.id), row]));
+    const batch: StoredBatch = { fresh: insertedHere, duplicates: [], conflicts: [] };
     for (const e of clashing) {
-      const first = origin.get(e.id);
-      const sameMessage =
-        first?.sourceTopic === e.source.topic &&
-        first.sourcePartition === e.source.partition &&
-        first.sourceOffset === e.source.offset;
-      (sameMessage ? fresh : duplicates).push(e);
+      const row = first.get(keyOf(categoryOf(e.event.event), e.id));
+      if (
+        row?.sourceTopic === e.source.topic &&
+        row.sourcePartition === e.source.partition &&
+        row.sourceOffset === e.source.offset
+      ) {
+        batch.fresh.push(e);
+      } else if (
+        row &&
+        eventContent(row.type, row.occurredAt, row.data) ===
+          eventContent(e.event.event, e.event.timestamp, e.event.data)
+      ) {
+        batch.duplicates.push(e);
+      } else {
+        batch.conflicts.push(e);
+      }
     }
-    return { fresh, duplicates };
+    return batch;
   }
 
   /**
@@ -65,9 +99,9 @@ export class EventStore {
   async storeDeliveries(tasks: readonly DeliveryTask[]): Promise<DeliveryTask[]> {
     if (tasks.length === 0) return [];
     const inserted = await this.prisma.$queryRaw<{ id: string }[]>`
-      INSERT INTO "deliveries" ("id", "event_id", "subscription_id", "event_type", "priority", "status",
-        "created_at", "updated_at")
-      SELECT v.id, v.event_id, v.subscription_id, v.event_type, v.priority::"Priority",
+      INSERT INTO "deliveries" ("id", "event_category", "event_id", "subscription_id", "event_type", "priority",
+        "status", "created_at", "updated_at")
+      SELECT v.id, split_part(v.event_type, '.', 1), v.event_id, v.subscription_id, v.event_type, v.priority::"Priority",
         ${DeliveryStatus.pending}::"DeliveryStatus", now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
       FROM unnest(
         ${tasks.map((t) => t.deliveryId)}::text[],

@@ -12,7 +12,7 @@ export function fanOut(
     const priority = EVENT_CATALOG[event.event].priority;
     for (const subscriptionId of match(event.event)) {
       tasks.push({
-        deliveryId: deliveryIdFor(id, subscriptionId),
+        deliveryId: deliveryIdFor({ type: event.event, id }, subscriptionId),
         eventId: id,
         eventType: event.event,
         subscriptionId,

@@ -7,6 +7,7 @@ export class IngestionMetrics {
   readonly accepted: Counter<'event_type'>;
   readonly quarantined: Counter<'topic'>;
   readonly deduplicated: Counter<'event_type'>;
+  readonly idConflicts: Counter<'category'>;
   readonly deliveriesCreated: Counter<'event_type'>;
   readonly batchSize: Histogram;
   readonly lag: Gauge<'topic' | 'partition'>;
@@ -35,6 +36,12 @@ export class IngestionMetrics {
       name: 'ingestion_events_deduplicated_total',
       help: 'Events whose id was seen before',
       labelNames: ['event_type'],
+      registers,
+    });
+    this.idConflicts = new Counter({
+      name: 'ingestion_event_id_conflicts_total',
+      help: 'Events quarantined because their id was already used in their category for other content',
+      labelNames: ['category'],
       registers,
     });
     this.deliveriesCreated = new Counter({

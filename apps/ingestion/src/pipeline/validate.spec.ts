@@ -1,4 +1,4 @@
-import { MAX_EVENT_BYTES } from '@smart-dairy/schemas';
+import { EVENT_CATALOG, MAX_EVENT_BYTES, parseInputMessage } from '@smart-dairy/schemas';
 import { validateMessages } from './validate';
 
 const message = (value: Buffer | null) => ({
@@ -30,5 +30,36 @@ describe('validateMessages', () => {
   it('quarantines a message without a value', () => {
     const [record] = validateMessages([message(null)], 'p.').invalid;
     expect(record).toMatchObject({ value: null, problems: [{ path: '', message: 'message has no value' }] });
+  });
+
+  it('quarantines a system event that a producer wrote to a business category topic', () => {
+    const forged = Buffer.from(
+      JSON.stringify({
+        event: 'system.subscription_disabled',
+        timestamp: '2026-01-31T10:30:00Z',
+        data: EVENT_CATALOG['system.subscription_disabled'].sample,
+      }),
+    );
+    const { accepted, invalid } = validateMessages([message(forged)], 'p.');
+    expect(accepted).toEqual([]);
+    expect(invalid[0]).toMatchObject({
+      reason: 'invalid',
+      problems: [{ path: 'event', message: 'system.subscription_disabled is not a order event' }],
+    });
+  });
+
+  it('gives an event without id one derived from its position, in a form no producer may send', () => {
+    const value = Buffer.from(
+      JSON.stringify({
+        event: 'order.created',
+        timestamp: '2026-01-31T10:30:00Z',
+        data: EVENT_CATALOG['order.created'].sample,
+      }),
+    );
+    const [event] = validateMessages([message(value)], 'p.').accepted;
+    expect(event!.id).toMatch(/^kafka:[0-9a-f]{32}$/);
+    expect(validateMessages([{ ...message(value), offset: '8' }], 'p.').accepted[0]!.id).not.toBe(event!.id);
+    const forged = parseInputMessage({ ...JSON.parse(value.toString()), id: event!.id });
+    expect(forged.ok).toBe(false);
   });
 });

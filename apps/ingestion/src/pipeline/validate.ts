@@ -1,4 +1,4 @@
-import type { InvalidEvent } from '@smart-dairy/messages';
+import type { InvalidEvent, QuarantineReason } from '@smart-dairy/messages';
 import { MAX_EVENT_BYTES, isEventCategory, parseInputMessage, type Problem } from '@smart-dairy/schemas';
 import type { AcceptedEvent } from './accepted-event';
 import { derivedEventId } from './event-identity';
@@ -30,21 +30,31 @@ export function validateMessages(messages: readonly RawMessage[], topicPrefix: s
         source,
       });
     } else {
-      const kept = message.value?.subarray(0, MAX_EVENT_BYTES) ?? null;
-      invalid.push({
-        source,
-        key: message.key?.toString('utf8') ?? null,
-        value: kept?.toString('base64') ?? null,
-        headers: headersAsStrings(message.headers),
-        problems:
-          kept && message.value && kept.length < message.value.length
-            ? [...result.problems, truncated(kept.length, message.value.length)]
-            : result.problems,
-        quarantinedAt: new Date().toISOString(),
-      });
+      invalid.push(quarantineRecord(message, 'invalid', result.problems));
     }
   }
   return { accepted, invalid };
+}
+
+/** The `events.invalid` record of a message, with its original bytes. */
+export function quarantineRecord(
+  message: RawMessage,
+  reason: QuarantineReason,
+  problems: readonly Problem[],
+): InvalidEvent {
+  const kept = message.value?.subarray(0, MAX_EVENT_BYTES) ?? null;
+  return {
+    reason,
+    source: { topic: message.topic, partition: message.partition, offset: message.offset },
+    key: message.key?.toString('utf8') ?? null,
+    value: kept?.toString('base64') ?? null,
+    headers: headersAsStrings(message.headers),
+    problems:
+      kept && message.value && kept.length < message.value.length
+        ? [...problems, truncated(kept.length, message.value.length)]
+        : [...problems],
+    quarantinedAt: new Date().toISOString(),
+  };
 }
 
 /**

@@ -66,7 +66,7 @@ export class SubscriptionsService {
           description: input.description,
           metadata: input.metadata,
           rateLimitPerSecond: input.rate_limit_per_second,
-          secretCiphertext: this.cipher.encrypt(secret),
+          secretCiphertext: this.cipher.encrypt(secret, { subscriptionId: id, slot: 'current' }),
         },
       }),
       this.prisma.auditLogEntry.create({
@@ -152,14 +152,17 @@ export class SubscriptionsService {
       'secret_rotated',
       (current) => {
         const rotated = rotateSecret(
-          { current: this.cipher.decrypt(current.secretCiphertext) },
+          { current: this.cipher.decrypt(current.secretCiphertext, { subscriptionId: id, slot: 'current' }) },
           { now, graceSeconds },
         );
         return {
-          secretCiphertext: this.cipher.encrypt(rotated.current),
+          secretCiphertext: this.cipher.encrypt(rotated.current, { subscriptionId: id, slot: 'current' }),
           secretRotatedAt: now,
           ...('previous' in rotated && {
-            previousSecretCiphertext: this.cipher.encrypt(rotated.previous),
+            previousSecretCiphertext: this.cipher.encrypt(rotated.previous, {
+              subscriptionId: id,
+              slot: 'previous',
+            }),
             previousSecretExpiresAt: rotated.previousExpiresAt,
           }),
         };
@@ -184,13 +187,14 @@ export class SubscriptionsService {
     // Only this subscription gets the test: the event and its one delivery are written here and
     // handed straight to the dispatcher, never published where ingestion would fan it out.
     const eventId = `evt_test_${randomBytes(12).toString('hex')}`;
-    const deliveryId = deliveryIdFor(eventId, id);
+    const deliveryId = deliveryIdFor({ type, id: eventId }, id);
     const occurredAt = new Date();
     const data = EVENT_CATALOG[type].sample as Record<string, unknown>;
     const priority = EVENT_CATALOG[type].priority;
     await this.prisma.$transaction([
       this.prisma.event.create({
         data: {
+          category: categoryOf(type),
           id: eventId,
           type,
           occurredAt,
@@ -203,6 +207,7 @@ export class SubscriptionsService {
       this.prisma.delivery.create({
         data: {
           id: deliveryId,
+          eventCategory: categoryOf(type),
           eventId,
           subscriptionId: id,
           eventType: type,
@@ -280,8 +285,10 @@ export class SubscriptionsService {
     return secretView(
       row,
       {
-        current: this.cipher.decrypt(row.secretCiphertext),
-        previous: previous ? this.cipher.decrypt(previous) : null,
+        current: this.cipher.decrypt(row.secretCiphertext, { subscriptionId: row.id, slot: 'current' }),
+        previous: previous
+          ? this.cipher.decrypt(previous, { subscriptionId: row.id, slot: 'previous' })
+          : null,
       },
       this.rotation.isDue(row, now),
       now,
