@@ -1,10 +1,11 @@
 import { types } from 'node:util';
 import { EXIT_USAGE, PROGRAM, type CliCommand, type CliIo } from './command';
 import { eventsCommand } from './commands/events.command';
+import { reencryptSecretsCommand } from './commands/reencrypt-secrets.command';
 import { sendCommand } from './commands/send.command';
 import { verifyCommand } from './commands/verify.command';
 
-const COMMANDS: readonly CliCommand[] = [sendCommand, verifyCommand, eventsCommand];
+const COMMANDS: readonly CliCommand[] = [sendCommand, verifyCommand, eventsCommand, reencryptSecretsCommand];
 
 const io: CliIo = {
   out: (text) => process.stdout.write(`${text}\n`),
@@ -15,7 +16,7 @@ const usage = [
   `Usage: ${PROGRAM} <command> [options]`,
   '',
   'Commands:',
-  ...COMMANDS.map(({ name, summary }) => `  ${name.padEnd(8)}${summary}`),
+  ...COMMANDS.map(({ name, summary }) => `  ${name.padEnd(18)}${summary}`),
   '',
   `Run \`${PROGRAM} <command> --help\` for a command's options.`,
 ].join('\n');

@@ -24,6 +24,7 @@ export const SubscriptionsConfigSchema = z
     ADMIN_API_KEY: z.string().min(MIN_ADMIN_API_KEY_LENGTH).optional(),
     SECRET_ROTATION_PERIOD_DAYS: positiveInt(90),
     SECRET_REMINDER_INTERVAL_MS: durationMs(HOUR_MS),
+    SECRET_REENCRYPTION_INTERVAL_MS: durationMs(HOUR_MS),
   })
   .transform((config, ctx) => ({
     ...withSecretKeyRing(config, ctx),

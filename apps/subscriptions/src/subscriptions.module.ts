@@ -11,6 +11,7 @@ import { DeliveriesService } from './deliveries/deliveries.service';
 import { DocsController } from './docs/docs.controller';
 import { RotationPolicy } from './secrets/rotation-policy';
 import { RotationReminder } from './secrets/rotation-reminder';
+import { SecretReencryptionJob } from './secrets/secret-reencryption.job';
 import { StatsController } from './stats/stats.controller';
 import { StatsService } from './stats/stats.service';
 import { ChangeAnnouncer } from './subscriptions/change-announcer';
@@ -62,6 +63,7 @@ export class SubscriptionsModule {
         DeliveriesService,
         StatsService,
         RotationReminder,
+        SecretReencryptionJob,
       ],
     };
   }
