@@ -1,6 +1,5 @@
-import { PrismaService, applyMigrations, dropDatabase, ensureDatabase } from '@smart-dairy/db';
+import { createMigratedThrowawayDatabase, type PrismaService } from '@smart-dairy/db';
 import { NotFoundProblem } from '@smart-dairy/http-problem';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { hashApiKey } from './api-key';
 import { ApiKeyStore } from './api-key-store';
@@ -12,27 +11,13 @@ describe('ApiKeyStore against Postgres', () => {
   const clock = { ms: Date.now() };
   let store: ApiKeyStore;
 
-  let databaseUrl: string;
+  let close: () => Promise<void>;
 
   // A database of its own: a new bootstrap key revokes every other one, including other suites'.
   beforeAll(async () => {
-    const server = process.env.DATABASE_URL;
-    if (!server) throw new Error('DATABASE_URL is set by the integration global setup');
-    const url = new URL(server);
-    url.pathname = `/api_key_store_${randomBytes(6).toString('hex')}`;
-    databaseUrl = url.toString();
-    await ensureDatabase(databaseUrl);
-    await applyMigrations({
-      databaseUrl,
-      migrationsDir: join(__dirname, '..', '..', '..', 'prisma', 'migrations'),
-    });
-    prisma = new PrismaService({ databaseUrl, poolSize: 2 });
-    await prisma.onModuleInit();
+    ({ prisma, close } = await createMigratedThrowawayDatabase('api_key_store'));
   });
-  afterAll(async () => {
-    await prisma.onApplicationShutdown();
-    await dropDatabase(databaseUrl);
-  });
+  afterAll(() => close());
   beforeEach(() => {
     clock.ms = Date.now();
     store = new ApiKeyStore(prisma, { cacheTtlMs: CACHE_TTL_MS, now: () => clock.ms });

@@ -2,6 +2,8 @@ export { DbModule } from './db.module';
 export type { DbModuleOptions } from './db.options';
 export { PrismaService } from './prisma.service';
 export { checkDatabase } from './check-database';
+// For integration suites of other libraries that need a database no other suite writes to.
+export { createMigratedThrowawayDatabase } from './testing/throwaway-database';
 
 export { applyMigrations, type ApplyMigrationsOptions, type ApplyMigrationsResult } from './migrations';
 export { databaseNameOf, dropDatabase, ensureDatabase } from './database-admin';

@@ -1,6 +1,5 @@
-import { PrismaService, applyMigrations, dropDatabase, ensureDatabase } from '@smart-dairy/db';
+import { createMigratedThrowawayDatabase, type PrismaService } from '@smart-dairy/db';
 import { createCipheriv, randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { SecretCipher } from './secret-cipher';
 import { reencryptSubscriptionSecrets } from './secret-reencryption';
 
@@ -16,25 +15,13 @@ function unbound(keyId: string, plaintext: string): string {
 }
 
 describe('reencryptSubscriptionSecrets against Postgres', () => {
-  let databaseUrl: string;
   let prisma: PrismaService;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    const url = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
-    url.pathname = `/secret_reencryption_${randomBytes(6).toString('hex')}`;
-    databaseUrl = url.toString();
-    await ensureDatabase(databaseUrl);
-    await applyMigrations({
-      databaseUrl,
-      migrationsDir: join(__dirname, '..', '..', '..', 'prisma', 'migrations'),
-    });
-    prisma = new PrismaService({ databaseUrl, poolSize: 2 });
-    await prisma.onModuleInit();
+    ({ prisma, close } = await createMigratedThrowawayDatabase('secret_reencryption'));
   });
-  afterAll(async () => {
-    await prisma.onApplicationShutdown();
-    await dropDatabase(databaseUrl);
-  });
+  afterAll(() => close());
 
   it('moves every secret under the new key, binds old ones, and then the old key can be retired', async () => {
     const old = SecretCipher.fromKeyRing(ring('old'));
