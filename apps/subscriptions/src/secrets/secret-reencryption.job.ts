@@ -39,8 +39,10 @@ export class SecretReencryptionJob implements OnApplicationBootstrap, OnModuleDe
       const { reencrypted, failed } = await reencryptSubscriptionSecrets(this.prisma, this.cipher);
       if (reencrypted > 0)
         this.logger.info({ reencrypted }, 'signing secrets re-encrypted with the current key');
+      // A warning: nothing failed here, these rows wait for a key the ring no longer has (the dispatcher
+      // reports each one as an error when it has to sign with it).
       if (failed.length > 0) {
-        this.logger.error(
+        this.logger.warn(
           { subscriptions: failed.slice(0, 100), count: failed.length },
           'signing secrets the key ring cannot open; keep their key in SECRET_ENCRYPTION_KEYS',
         );
