@@ -49,7 +49,7 @@ describe('the pipeline when Postgres fails under it', () => {
         }),
       })),
     });
-    return ids.map((id) => deliveryIdFor(id, subscriptionId));
+    return ids.map((id) => deliveryIdFor({ type: 'order.created', id }, subscriptionId));
   }
 
   const received = (deliveryIds: readonly string[]) => {
