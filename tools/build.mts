@@ -1,6 +1,9 @@
 // Compiles apps/ and libs/ to dist/ with swc, rewriting the @smart-dairy/* aliases of
 // tsconfig.base.json into relative requires so that `node dist/apps/<svc>/src/main.js` runs
 // without a loader. Type checking is tsc's job (`npm run typecheck`), not this script's.
+//
+// `node tools/build.mts apps/dispatcher libs/kafka` compiles only those projects (Nx's `build`
+// target runs it per project, into dist/<project root>); without arguments, every app and lib.
 import { transformFile, type Options } from '@swc/core';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -22,8 +25,10 @@ const options: Options = {
   },
 };
 
-const isSource = (f: string) => f.endsWith('.ts') && !f.endsWith('.spec.ts') && !f.endsWith('.d.ts');
-const isAsset = (f: string) => /\.(html|css|js|svg|json)$/.test(f) && !f.endsWith('.spec.js');
+// Tests are not compiled: nothing runs them from dist/, and Nx's `production` input leaves them out.
+const isTest = (f: string) => /[.-]spec\.[jt]s$/.test(f);
+const isSource = (f: string) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !isTest(f);
+const isAsset = (f: string) => /\.(html|css|js|svg|json)$/.test(f) && !isTest(f);
 
 function* walk(dir: string): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -33,24 +38,30 @@ function* walk(dir: string): Generator<string> {
   }
 }
 
+const requested = process.argv.slice(2);
+const projects = requested.length
+  ? requested.map((project) => relative(root, join(root, project)))
+  : ['apps', 'libs'].flatMap((top) => readdirSync(join(root, top)).map((name) => join(top, name)));
+
 const started = performance.now();
-rmSync(outDir, { recursive: true, force: true });
+// A project build owns dist/<project root> only, so builds of several projects can run at once.
+for (const target of requested.length ? projects.map((p) => join(outDir, p)) : [outDir]) {
+  rmSync(target, { recursive: true, force: true });
+}
 const sources: string[] = [];
-for (const top of ['apps', 'libs']) {
-  for (const project of readdirSync(join(root, top))) {
-    const src = join(root, top, project, 'src');
-    try {
-      for (const file of walk(src)) {
-        const target = join(outDir, relative(root, file));
-        if (isSource(file)) sources.push(file);
-        else if (isAsset(file)) {
-          mkdirSync(dirname(target), { recursive: true });
-          copyFileSync(file, target);
-        }
+for (const project of projects) {
+  const src = join(root, project, 'src');
+  try {
+    for (const file of walk(src)) {
+      const target = join(outDir, relative(root, file));
+      if (isSource(file)) sources.push(file);
+      else if (isAsset(file)) {
+        mkdirSync(dirname(target), { recursive: true });
+        copyFileSync(file, target);
       }
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
 }
 
@@ -63,4 +74,6 @@ await Promise.all(
     if (map) writeFileSync(`${target}.map`, map);
   }),
 );
-console.log(`built ${sources.length} files into dist/ in ${Math.round(performance.now() - started)} ms`);
+console.log(
+  `built ${sources.length} files of ${projects.length} project(s) into dist/ in ${Math.round(performance.now() - started)} ms`,
+);
