@@ -1,6 +1,7 @@
 import type { ChaosStack } from '../chaos-stack';
 import { chaosPostgres } from '../chaos-postgres';
 import type { Measurements } from '../report';
+import { waitFor } from '@smart-dairy/stack';
 import { sleep } from '../util';
 import { readyAgainAt, STANDARD_ENDPOINTS, standardLoad, until, type Scenario } from './scenario';
 
@@ -8,6 +9,12 @@ import { readyAgainAt, STANDARD_ENDPOINTS, standardLoad, until, type Scenario } 
 const DELIVERY_BUDGET_MS = 5_000;
 /** /ready may take longer: its probe waits for a pool connection first. */
 const READY_BUDGET_MS = 30_000;
+/**
+ * After a 20 s hang, 20 s of load (about 8,000 deliveries) wait ahead of any new event in the same
+ * partitions: how soon a new event arrives is the backlog's drain time, a throughput figure. There the
+ * 5 s budget is for deliveries to flow again; the new event gets this.
+ */
+const BACKLOG_BUDGET_MS = 30_000;
 
 /**
  * What the services must show after each fault: /ready again, and an event published after Postgres came
@@ -26,12 +33,24 @@ async function recovery(stack: ChaosStack, back: number, label: string): Promise
 
 /** Every recovery within its budget; the check prints the ones that were not. */
 function checkBudgets(measured: Measurements): void {
-  const late = Object.entries(measured).filter(([name, ms]) =>
-    name.endsWith('-delivery-ms')
-      ? ms > DELIVERY_BUDGET_MS
-      : name.endsWith('-ready-ms') && ms > READY_BUDGET_MS,
-  );
-  expect(late).toEqual([]);
+  const budget = (name: string) =>
+    name.endsWith('-delivery-ms') || name.endsWith('-flowing-ms')
+      ? DELIVERY_BUDGET_MS
+      : name.endsWith('-ready-ms')
+        ? READY_BUDGET_MS
+        : name.endsWith('-new-event-ms')
+          ? BACKLOG_BUDGET_MS
+          : Infinity;
+  expect(Object.entries(measured).filter(([name, ms]) => ms > budget(name))).toEqual([]);
+}
+
+/** When the receiver next got any delivery at or after `since`. */
+function deliveriesFlowingAt(stack: ChaosStack, since: number): Promise<number> {
+  return waitFor(() => stack.receiver.received.find((r) => r.receivedAt >= since)?.receivedAt, {
+    timeoutMs: 120_000,
+    intervalMs: 50,
+    description: 'deliveries to flow again',
+  });
 }
 
 /**
@@ -76,7 +95,9 @@ export const postgresPause: Scenario = {
       chaosPostgres.resume();
     }
     const back = Date.now();
-    const measured = await recovery(stack, back, 'resume');
+    const measured: Measurements = { 'resume-flowing-ms': (await deliveriesFlowingAt(stack, back)) - back };
+    for (const [name, ms] of Object.entries(await recovery(stack, back, 'resume')))
+      measured[name.replace(/-delivery-ms$/, '-new-event-ms')] = ms;
     await load;
     return measured;
   },
