@@ -82,11 +82,12 @@ export const chaosPostgres = {
     }
     cluster = { port: await freePort(), dataDir };
     await run(binary('initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-    await pgCtl('-l', join(dataDir, 'server.log'), '-o', serverOptions(cluster), 'start');
+    await pgCtl('-l', logFile(cluster), '-o', serverOptions(cluster), 'start');
   },
   /** A fast restart, as an operator or a failover would do it; resolves once it accepts connections. */
   async restart(): Promise<void> {
-    await pgCtl('-m', 'fast', '-o', serverOptions(current()), 'restart');
+    // With no log file the new server would write to pg_ctl's output, which it then holds open for good.
+    await pgCtl('-m', 'fast', '-l', logFile(current()), '-o', serverOptions(current()), 'restart');
   },
   /** Freezes every process of the server (SIGSTOP): connections stay open and nothing answers. */
   pause(): void {
@@ -123,6 +124,8 @@ export const chaosPostgres = {
     cluster = undefined;
   },
 };
+
+const logFile = ({ dataDir }: Cluster) => join(dataDir, 'server.log');
 
 function serverOptions({ port, dataDir }: Cluster): string {
   // fsync off: the data is thrown away at the end, and the suite measures the services, not the disk.
