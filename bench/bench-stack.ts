@@ -1,4 +1,4 @@
-import { DEV_SECRET_ENCRYPTION_KEYS, type KafkaSecurity } from '@smart-dairy/config';
+import type { KafkaSecurity } from '@smart-dairy/config';
 import { SERVICES, ServiceProcess, freePort, type ServiceName } from '@smart-dairy/stack';
 import { randomBytes } from 'node:crypto';
 
@@ -20,11 +20,12 @@ const LOG_TAIL = 200;
 
 /**
  * The four services from dist/ with production settings, except that endpoints may be on
- * loopback over plain http (the receiver is local). Production refuses the development key ring
- * by default, so the ring is passed explicitly, as an operator would pass theirs.
+ * loopback over plain http (the receiver is local). Production refuses the key rings published in
+ * this repository, so the stack generates its own, as an operator would.
  */
 export class BenchStack {
   readonly adminKey = `sdk_bench_${randomBytes(24).toString('base64url')}`;
+  private readonly keyRing = `bench:${randomBytes(32).toString('base64')}`;
   /** The last lines the services logged (warnings and errors at LOG_LEVEL=warn). */
   readonly logTail: string[] = [];
   private readonly services = new Map<ServiceName, ServiceProcess>();
@@ -38,7 +39,7 @@ export class BenchStack {
     return {
       NODE_ENV: 'production',
       ALLOW_PRIVATE_ENDPOINTS: 'true',
-      SECRET_ENCRYPTION_KEYS: DEV_SECRET_ENCRYPTION_KEYS,
+      SECRET_ENCRYPTION_KEYS: this.keyRing,
       LOG_LEVEL: 'warn',
       KAFKA_BROKERS: this.options.brokers,
       KAFKA_TOPIC_PREFIX: this.options.topicPrefix,

@@ -1,4 +1,5 @@
 import { SERVICES } from '@smart-dairy/stack';
+import { usesKeysVolume, withGeneratedKeys, type GeneratedKeys } from './compose-keys';
 import { envProblems, objectShape, type ConfigSchemas } from './config-schemas';
 import { scriptSyntaxError } from './node-script';
 import { at, isMap, listAt, mapAt, stringAt } from './yaml-files';
@@ -11,7 +12,13 @@ export interface ComposeCheckOptions {
   readonly kafkaProperties: ReadonlyMap<string, string>;
   /** The Kafka version of tools/kafka/pom.xml. */
   readonly kafkaVersion: string;
+  /** What the `keys` service generated when its script was run here. */
+  readonly keys: GeneratedKeys;
 }
+
+/** Never written into the file: the `keys` service generates them (`<NAME>_FILE` reads them). */
+const GENERATED_SECRETS = ['SECRET_ENCRYPTION_KEYS', 'ADMIN_API_KEY'];
+const LOOPBACK = '127.0.0.1:';
 
 const DEPENDENCIES = {
   kafka: 'service_healthy',
@@ -32,15 +39,31 @@ export function composeEnvironment(compose: unknown, service: string): Record<st
 export function checkCompose(compose: unknown, options: ComposeCheckOptions): string[] {
   const problems: string[] = [];
   const services = mapAt(compose, 'services') ?? {};
-  for (const name of ['kafka', 'postgres', 'migrate', ...SERVICES, 'demo-receiver']) {
+  for (const name of ['kafka', 'postgres', 'keys', 'migrate', ...SERVICES, 'demo-receiver']) {
     if (!(name in services)) problems.push(`compose: no service ${name}`);
+  }
+  problems.push(...options.keys.problems);
+  for (const [name, service] of Object.entries(services)) {
+    for (const mapping of listAt(service, 'ports').map(String)) {
+      if (!mapping.startsWith(LOOPBACK)) {
+        problems.push(`compose service ${name}: port ${mapping} is not bound to ${LOOPBACK.slice(0, -1)}`);
+      }
+    }
   }
 
   for (const name of [...SERVICES, 'demo-receiver'] as const) {
     const where = `compose service ${name}`;
     const service = mapAt(services, name);
     if (!service) continue;
-    const env = composeEnvironment(compose, name);
+    const written = composeEnvironment(compose, name);
+    const { env, read, missing } = withGeneratedKeys(written, options.keys);
+    for (const key of GENERATED_SECRETS.filter((k) => k in written)) {
+      problems.push(`${where}: ${key} is written in the file; read the generated one with ${key}_FILE`);
+    }
+    for (const key of missing) problems.push(`${where}: ${key} is a file the keys service does not write`);
+    if (read.length > 0 && !usesKeysVolume(service)) {
+      problems.push(`${where}: reads generated keys without mounting the keys volume read-only after it ran`);
+    }
     problems.push(...buildProblems(where, service, name, options));
     problems.push(
       ...envProblems(options.schemas[name], env).map((p) =>

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkCompose, composeEnvironment, parseProperties } from './compose-checks';
+import { generateComposeKeys, withGeneratedKeys } from './compose-keys';
 import { loadConfigSchemas, type ConfigSchemas } from './config-schemas';
 import { checkDockerfile, parseDockerfile } from './dockerfile-checks';
 import { checkKubernetes } from './kubernetes-checks';
@@ -28,17 +29,21 @@ const composeOf = (files: DeploymentFiles) =>
 export function kubernetesProblems(kustomization: string | Manifest[], files: DeploymentFiles): string[] {
   const manifests = typeof kustomization === 'string' ? renderKustomization(kustomization) : kustomization;
   const compose = composeOf(files);
+  const keys = generateComposeKeys(compose);
   return checkKubernetes(manifests, {
     schemas: schemasOf(files),
-    standIns: (service) => composeEnvironment(compose, service),
+    // Compose's values, with the keys its keys service generates standing in for the Secret's.
+    standIns: (service) => withGeneratedKeys(composeEnvironment(compose, service), keys).env,
   });
 }
 
 export function composeProblems(files: DeploymentFiles): string[] {
   const { root } = files;
   const pom = readFileSync(join(root, 'tools', 'kafka', 'pom.xml'), 'utf8');
-  return checkCompose(composeOf(files), {
+  const compose = composeOf(files);
+  return checkCompose(compose, {
     schemas: schemasOf(files),
+    keys: generateComposeKeys(compose),
     dockerTargets: new Set(
       parseDockerfile(readFileSync(join(root, 'Dockerfile'), 'utf8')).map((s) => s.name),
     ),

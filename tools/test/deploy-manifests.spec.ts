@@ -115,10 +115,10 @@ describe('the deployment checks catch', () => {
     ]);
   });
 
-  it('a compose service without its health check, or without the example key ring', () => {
+  it('a compose service without its health check, or without the generated key ring', () => {
     editYaml(join(copy, 'docker-compose.yml'), ([compose]) => {
       compose!.setIn(['services', 'ingestion', 'healthcheck'], null);
-      compose!.deleteIn(['x-example-key-ring', 'SECRET_ENCRYPTION_KEYS']);
+      compose!.deleteIn(['x-key-ring', 'SECRET_ENCRYPTION_KEYS_FILE']);
     });
     expect(copiedComposeProblems()).toEqual([
       expect.stringMatching(
@@ -126,6 +126,37 @@ describe('the deployment checks catch', () => {
       ),
       'compose service ingestion: healthcheck.test is not a list of strings',
       expect.stringMatching(/^compose service dispatcher: SECRET_ENCRYPTION_KEYS is required .* but not set/),
+    ]);
+  });
+
+  it('a published admin key written into compose, and a port open on every interface', () => {
+    editYaml(join(copy, 'docker-compose.yml'), ([compose]) => {
+      compose!.deleteIn(['services', 'subscriptions', 'environment', 'ADMIN_API_KEY_FILE']);
+      compose!.setIn(
+        ['services', 'subscriptions', 'environment', 'ADMIN_API_KEY'],
+        'compose-example-admin-key-0123456789abcdef',
+      );
+      compose!.setIn(['services', 'dlq-review', 'ports', 0], '3004:3004');
+    });
+    expect(copiedComposeProblems()).toEqual([
+      'compose service dlq-review: port 3004:3004 is not bound to 127.0.0.1',
+      'compose service subscriptions: ADMIN_API_KEY is written in the file; read the generated one with ADMIN_API_KEY_FILE',
+      expect.stringMatching(
+        /^compose service subscriptions: ADMIN_API_KEY=.* is rejected: is docker-compose.yml's former example, published in this repository/,
+      ),
+    ]);
+  });
+
+  it('generated keys that a restart replaces, or that a service reads without the keys volume', () => {
+    editYaml(join(copy, 'docker-compose.yml'), ([compose]) => {
+      const script = String(compose!.getIn(['services', 'keys', 'command', 2]));
+      compose!.setIn(['services', 'keys', 'command', 2], script.replace("flag: 'wx', ", ''));
+      compose!.setIn(['services', 'dispatcher', 'volumes'], []);
+    });
+    expect(copiedComposeProblems()).toEqual([
+      'compose service keys: a second start replaced admin-api-key',
+      'compose service keys: a second start replaced secret-encryption-keys',
+      'compose service dispatcher: reads generated keys without mounting the keys volume read-only after it ran',
     ]);
   });
 

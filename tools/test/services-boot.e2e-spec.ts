@@ -1,3 +1,4 @@
+import { DEV_SECRET_ENCRYPTION_KEYS } from '@smart-dairy/config';
 import { topicLayout } from '@smart-dairy/kafka';
 import { SERVICES, ServiceProcess, freePort } from '@smart-dairy/stack';
 import { TEST_PARTITIONS, connectTestKafka, serviceEnv, uniquePrefix } from '@smart-dairy/testing';
@@ -73,5 +74,19 @@ describe('the four services on the real broker and database', () => {
     const code = await broken.waitForExit();
     expect(code).toBe(78);
     expect(lines.join('\n')).toContain('KAFKA_BROKERS');
+  });
+
+  it('without NODE_ENV applies production rules: refuses the development key ring published here', async () => {
+    const lines: string[] = [];
+    const refused = new ServiceProcess('dispatcher', {
+      port: await freePort(),
+      // Undefined removes what Jest put in this process's environment.
+      env: { ...env, NODE_ENV: undefined, SECRET_ENCRYPTION_KEYS: DEV_SECRET_ENCRYPTION_KEYS },
+      onLine: (l) => lines.push(l),
+    }).start();
+    expect(await refused.waitForExit()).toBe(78);
+    expect(lines.join('\n')).toContain(
+      'SECRET_ENCRYPTION_KEYS: key "dev-only-not-secret" is the development key ring, published in this repository',
+    );
   });
 });

@@ -1,16 +1,21 @@
 import type { PrismaService } from '@smart-dairy/db';
-import { DEV_SECRET_ENCRYPTION_KEYS } from '@smart-dairy/config';
 import { INTERNAL_TOPICS } from '@smart-dairy/kafka';
 import { subscriptionChangeCodec } from '@smart-dairy/messages';
 import { SecretCipher } from '@smart-dairy/secret-crypto';
 import { generateSecret } from '@smart-dairy/signing';
 import { waitFor } from '@smart-dairy/stack';
-import { TestReceiver, connectTestPrisma, enqueueDeliveries, type Behaviour } from '@smart-dairy/testing';
+import {
+  TEST_SECRET_ENCRYPTION_KEYS,
+  TestReceiver,
+  connectTestPrisma,
+  enqueueDeliveries,
+  type Behaviour,
+} from '@smart-dairy/testing';
 import { DispatcherFixture, FAST_RETRIES } from './dispatcher-fixture';
 
 jest.setTimeout(180_000);
 
-const cipher = SecretCipher.fromKeyRing(DEV_SECRET_ENCRYPTION_KEYS);
+const cipher = SecretCipher.fromKeyRing(TEST_SECRET_ENCRYPTION_KEYS);
 
 describe('dispatcher: what each answer leads to', () => {
   let prisma: PrismaService;

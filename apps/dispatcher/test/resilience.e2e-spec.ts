@@ -1,4 +1,3 @@
-import { DEV_SECRET_ENCRYPTION_KEYS } from '@smart-dairy/config';
 import type { PrismaService } from '@smart-dairy/db';
 import { waitFor } from '@smart-dairy/stack';
 import { TestReceiver, connectTestPrisma, enqueueDeliveries } from '@smart-dairy/testing';
@@ -119,8 +118,8 @@ describe('dispatcher under failure', () => {
 
   it('refuses every private address class in production mode, including a name resolving to loopback', async () => {
     const fixture = await dispatcher('ssrf', {
+      // serviceEnv's generated key ring: production refuses the development one.
       NODE_ENV: 'production',
-      SECRET_ENCRYPTION_KEYS: DEV_SECRET_ENCRYPTION_KEYS,
       ALLOW_PRIVATE_ENDPOINTS: 'false',
       ...FAST_RETRIES,
     });

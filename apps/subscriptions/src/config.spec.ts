@@ -5,8 +5,8 @@ const load = (env: NodeJS.ProcessEnv) => loadConfig('subscriptions', Subscriptio
 const KEY = Buffer.alloc(32, 7).toString('base64');
 
 describe('subscriptions configuration', () => {
-  it('works out of the box in development: dev key ring, private endpoints, 90-day rotation', () => {
-    const config = load({});
+  it('works out of the box in development mode: dev key ring, private endpoints, 90-day rotation', () => {
+    const config = load({ NODE_ENV: 'development' });
     expect(config.PORT).toBe(3001);
     expect(config.SECRET_ENCRYPTION_KEYS).toBe(DEV_SECRET_ENCRYPTION_KEYS);
     expect(config.ALLOW_PRIVATE_ENDPOINTS).toBe(true);
@@ -14,8 +14,8 @@ describe('subscriptions configuration', () => {
     expect(config.ADMIN_API_KEY).toBeUndefined();
   });
 
-  it('in production needs its own key ring and refuses private endpoints by default', () => {
-    expect(() => load({ NODE_ENV: 'production' })).toThrow(/SECRET_ENCRYPTION_KEYS: required in production/);
+  it('in production, the default mode, needs its own key ring and refuses private endpoints by default', () => {
+    expect(() => load({})).toThrow(/SECRET_ENCRYPTION_KEYS: required in production/);
     const config = load({ NODE_ENV: 'production', SECRET_ENCRYPTION_KEYS: `k1:${KEY}` });
     expect(config.SECRET_ENCRYPTION_KEYS).toBe(`k1:${KEY}`);
     expect(config.ALLOW_PRIVATE_ENDPOINTS).toBe(false);
@@ -33,7 +33,7 @@ describe('subscriptions configuration', () => {
     ['SECRET_REMINDER_INTERVAL_MS', '-5'],
     ['ALLOW_PRIVATE_ENDPOINTS', 'yes'],
   ])('rejects %s=%s naming the variable', (name, value) => {
-    expect(() => load({ [name]: value })).toThrow(ConfigError);
-    expect(() => load({ [name]: value })).toThrow(name);
+    expect(() => load({ NODE_ENV: 'development', [name]: value })).toThrow(ConfigError);
+    expect(() => load({ NODE_ENV: 'development', [name]: value })).toThrow(name);
   });
 });

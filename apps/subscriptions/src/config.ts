@@ -1,4 +1,5 @@
 import {
+  adminKeyEnv,
   allowPrivateEndpoints,
   apiEnv,
   commonEnv,
@@ -7,11 +8,11 @@ import {
   port,
   positiveInt,
   secretEnv,
+  withAdminApiKey,
   withSecretKeyRing,
 } from '@smart-dairy/config';
 import { z } from 'zod';
 
-const MIN_ADMIN_API_KEY_LENGTH = 32;
 const HOUR_MS = 3_600_000;
 
 export const SubscriptionsConfigSchema = z
@@ -20,14 +21,14 @@ export const SubscriptionsConfigSchema = z
     ...apiEnv,
     ...secretEnv,
     ...endpointEnv,
+    ...adminKeyEnv,
     PORT: port(3001),
-    ADMIN_API_KEY: z.string().min(MIN_ADMIN_API_KEY_LENGTH).optional(),
     SECRET_ROTATION_PERIOD_DAYS: positiveInt(90),
     SECRET_REMINDER_INTERVAL_MS: durationMs(HOUR_MS),
     SECRET_REENCRYPTION_INTERVAL_MS: durationMs(HOUR_MS),
   })
   .transform((config, ctx) => ({
-    ...withSecretKeyRing(config, ctx),
+    ...withSecretKeyRing(withAdminApiKey(config, ctx), ctx),
     ALLOW_PRIVATE_ENDPOINTS: allowPrivateEndpoints(config),
   }));
 

@@ -1,5 +1,4 @@
 import { hashApiKey } from '@smart-dairy/api-auth';
-import { DEV_SECRET_ENCRYPTION_KEYS } from '@smart-dairy/config';
 import { DeliveryStatus, Priority, SubscriptionStatus, type PrismaService } from '@smart-dairy/db';
 import { INTERNAL_TOPICS, type KafkaClient } from '@smart-dairy/kafka';
 import { deliveryTaskCodec, subscriptionChangeCodec } from '@smart-dairy/messages';
@@ -8,7 +7,13 @@ import { SecretCipher } from '@smart-dairy/secret-crypto';
 import { activeSecrets, sign, verifySignature, type SecretSet } from '@smart-dairy/signing';
 import type { ServiceProcess } from '@smart-dairy/stack';
 import { waitFor } from '@smart-dairy/stack';
-import { TopicReader, connectTestKafka, connectTestPrisma, uniquePrefix } from '@smart-dairy/testing';
+import {
+  TEST_SECRET_ENCRYPTION_KEYS,
+  TopicReader,
+  connectTestKafka,
+  connectTestPrisma,
+  uniquePrefix,
+} from '@smart-dairy/testing';
 import { randomBytes } from 'node:crypto';
 import { ApiClient, expectProblem, problemPaths, startSubscriptions } from './api-client';
 
@@ -230,7 +235,7 @@ describe('subscriptions service', () => {
       expect(row?.json).not.toContain('whsec_');
       const stored = await prisma.subscription.findUniqueOrThrow({ where: { id: sub.id } });
       expect(
-        SecretCipher.fromKeyRing(DEV_SECRET_ENCRYPTION_KEYS).decrypt(stored.secretCiphertext, {
+        SecretCipher.fromKeyRing(TEST_SECRET_ENCRYPTION_KEYS).decrypt(stored.secretCiphertext, {
           subscriptionId: sub.id,
           slot: 'current',
         }),

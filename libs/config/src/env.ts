@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { kafkaSecurity, kafkaSecurityEnv, type KafkaSecurity } from './kafka-security';
 import { loadConfig } from './load-config';
+import { publishedAdminKey, publishedKeyRingKey } from './published-secrets';
 
 export const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
@@ -12,7 +14,8 @@ export { booleanFlag } from './boolean-flag';
 
 /** Variables every service reads: runtime mode, logging, Kafka and Postgres. */
 export const commonEnv = {
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  // Production rules unless a local stack or a test asks for development or test mode.
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('production'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   KAFKA_BROKERS: z
     .string()
@@ -69,30 +72,45 @@ export const apiEnv = {
 
 /**
  * Published in this repository, so it protects nothing: it only lets `npm start` and the tests run
- * without setup. Production refuses to start without SECRET_ENCRYPTION_KEYS of its own.
+ * without setup, in development or test mode. Production refuses it (published-secrets.ts).
  */
 export const DEV_SECRET_ENCRYPTION_KEYS = 'dev-only-not-secret:5iEXGfx0xYGbizmUVimMmWP8MyUzp11Hw/WWX571dsk=';
 
 const AES_256_KEY_BYTES = 32;
+const MIN_ADMIN_API_KEY_LENGTH = 32;
+const GENERATE_KEY_RING = 'generate one: echo "k1:$(openssl rand -base64 32)"';
+
+interface KeyRingEntry {
+  readonly id: string;
+  readonly key: Buffer;
+}
 
 /** `id:<base64 of 32 bytes>`, comma-separated, ids unique; the first key encrypts, all decrypt. */
-const keyRing = z.string().superRefine((text, ctx) => {
+function parseKeyRing(text: string): { entries: KeyRingEntry[]; problems: string[] } {
+  const problems: string[] = [];
+  const entries: KeyRingEntry[] = [];
   const ids = new Set<string>();
-  const entries = text
+  const texts = text
     .split(',')
     .map((entry) => entry.trim())
     .filter(Boolean);
-  if (entries.length === 0) ctx.addIssue('expected at least one key, as <id>:<base64 key>');
-  for (const entry of entries) {
-    const [id = '', key = ''] = entry.split(':', 2);
+  if (texts.length === 0) problems.push('expected at least one key, as <id>:<base64 key>');
+  for (const entry of texts) {
+    const [id = '', encoded = ''] = entry.split(':', 2);
+    const key = Buffer.from(encoded, 'base64');
     // The key itself is never echoed: the message must be safe to print.
-    if (!/^[A-Za-z0-9_-]+$/.test(id)) ctx.addIssue(`key id "${id}" must be [A-Za-z0-9_-]+ before a ":"`);
-    else if (ids.has(id)) ctx.addIssue(`key id "${id}" appears twice`);
-    else if (Buffer.from(key, 'base64').length !== AES_256_KEY_BYTES) {
-      ctx.addIssue(`key "${id}" must be ${AES_256_KEY_BYTES} bytes, base64-encoded`);
-    }
+    if (!/^[A-Za-z0-9_-]+$/.test(id)) problems.push(`key id "${id}" must be [A-Za-z0-9_-]+ before a ":"`);
+    else if (ids.has(id)) problems.push(`key id "${id}" appears twice`);
+    else if (key.length !== AES_256_KEY_BYTES) {
+      problems.push(`key "${id}" must be ${AES_256_KEY_BYTES} bytes, base64-encoded`);
+    } else entries.push({ id, key });
     ids.add(id);
   }
+  return { entries, problems };
+}
+
+const keyRing = z.string().superRefine((text, ctx) => {
+  for (const problem of parseKeyRing(text).problems) ctx.addIssue(problem);
 });
 
 /**
@@ -102,24 +120,87 @@ const keyRing = z.string().superRefine((text, ctx) => {
  */
 export const secretEnv = {
   SECRET_ENCRYPTION_KEYS: keyRing.optional(),
+  /** The same, read from a file at start (Docker and Kubernetes secrets are files). */
+  SECRET_ENCRYPTION_KEYS_FILE: z.string().min(1).optional(),
 } as const;
 
-/** Fills in the development key ring outside production; in production a missing one is an error. */
-export function withSecretKeyRing<C extends { NODE_ENV: string; SECRET_ENCRYPTION_KEYS?: string }>(
-  config: C,
-  ctx: z.RefinementCtx<C>,
-): C & { SECRET_ENCRYPTION_KEYS: string } {
-  const keys = config.SECRET_ENCRYPTION_KEYS;
-  if (keys !== undefined) return { ...config, SECRET_ENCRYPTION_KEYS: keys };
-  if (config.NODE_ENV === 'production') {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['SECRET_ENCRYPTION_KEYS'],
-      message: 'required in production (comma-separated <id>:<base64 32-byte key>)',
-    });
+type Context = z.RefinementCtx<unknown>;
+
+const issue = (ctx: Context, path: string, message: string) =>
+  ctx.addIssue({ code: 'custom', path: [path], message });
+
+/** A secret given as `NAME` or as `NAME_FILE` (its content, trimmed); both at once is an error. */
+function secretOf(
+  config: Record<string, unknown>,
+  name: string,
+  ctx: Context,
+): { value?: string; from: string } {
+  const file = config[`${name}_FILE`] as string | undefined;
+  const value = config[name] as string | undefined;
+  if (file === undefined) return { value, from: name };
+  const from = `${name}_FILE`;
+  if (value !== undefined) {
+    issue(ctx, from, `set ${name} or ${from}, not both`);
+    return { from };
+  }
+  try {
+    return { value: readFileSync(file, 'utf8').trim(), from };
+  } catch (error) {
+    issue(ctx, from, `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    return { from };
+  }
+}
+
+/**
+ * The key ring from SECRET_ENCRYPTION_KEYS(_FILE). Development and test mode fall back to the
+ * development ring; production requires one of its own and refuses any key published here.
+ */
+export function withSecretKeyRing<
+  C extends { NODE_ENV: string; SECRET_ENCRYPTION_KEYS?: string; SECRET_ENCRYPTION_KEYS_FILE?: string },
+>(config: C, ctx: z.RefinementCtx<C>): C & { SECRET_ENCRYPTION_KEYS: string } {
+  const { value, from } = secretOf(config, 'SECRET_ENCRYPTION_KEYS', ctx);
+  const production = config.NODE_ENV === 'production';
+  if (value === undefined) {
+    if (from !== 'SECRET_ENCRYPTION_KEYS') return z.NEVER;
+    if (!production) return { ...config, SECRET_ENCRYPTION_KEYS: DEV_SECRET_ENCRYPTION_KEYS };
+    issue(
+      ctx,
+      from,
+      `required in production (comma-separated <id>:<base64 32-byte key>): ${GENERATE_KEY_RING}`,
+    );
     return z.NEVER;
   }
-  return { ...config, SECRET_ENCRYPTION_KEYS: DEV_SECRET_ENCRYPTION_KEYS };
+  const { entries, problems } = parseKeyRing(value);
+  for (const problem of from === 'SECRET_ENCRYPTION_KEYS' ? [] : problems) issue(ctx, from, problem);
+  for (const { id, key } of production ? entries : []) {
+    const published = publishedKeyRingKey(key);
+    if (published) {
+      issue(ctx, from, `key "${id}" is ${published}, published in this repository: ${GENERATE_KEY_RING}`);
+    }
+  }
+  return { ...config, SECRET_ENCRYPTION_KEYS: value };
+}
+
+/** The subscriptions service's first admin key; like the key ring, it may come from a file. */
+export const adminKeyEnv = {
+  ADMIN_API_KEY: z.string().min(MIN_ADMIN_API_KEY_LENGTH).optional(),
+  ADMIN_API_KEY_FILE: z.string().min(1).optional(),
+} as const;
+
+/** ADMIN_API_KEY from the variable or its file; production refuses a key published here. */
+export function withAdminApiKey<
+  C extends { NODE_ENV: string; ADMIN_API_KEY?: string; ADMIN_API_KEY_FILE?: string },
+>(config: C, ctx: z.RefinementCtx<C>): C {
+  const { value, from } = secretOf(config, 'ADMIN_API_KEY', ctx);
+  if (value === undefined) return config;
+  if (value.length < MIN_ADMIN_API_KEY_LENGTH) {
+    issue(ctx, from, `must be at least ${MIN_ADMIN_API_KEY_LENGTH} characters`);
+  }
+  const published = config.NODE_ENV === 'production' ? publishedAdminKey(value) : undefined;
+  if (published) {
+    issue(ctx, from, `is ${published}, published in this repository: generate one (openssl rand -hex 32)`);
+  }
+  return { ...config, ADMIN_API_KEY: value };
 }
 
 /** A comma-separated list of positive integers, sorted ascending and without repeats: `10,100,1000`. */

@@ -1,5 +1,6 @@
 export { ConfigError, loadConfig } from './load-config';
 export {
+  adminKeyEnv,
   allowPrivateEndpoints,
   apiEnv,
   booleanFlag,
@@ -12,6 +13,7 @@ export {
   positiveIntList,
   DEV_SECRET_ENCRYPTION_KEYS,
   secretEnv,
+  withAdminApiKey,
   withSecretKeyRing,
 } from './env';
 export {
@@ -21,3 +23,4 @@ export {
   type KafkaSecurity,
   type KafkaSecurityVariables,
 } from './kafka-security';
+export { fingerprint, publishedAdminKey, publishedKeyRingKey } from './published-secrets';

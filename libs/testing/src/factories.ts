@@ -1,11 +1,11 @@
-import { DEV_SECRET_ENCRYPTION_KEYS } from '@smart-dairy/config';
 import { SubscriptionStatus, type PrismaService } from '@smart-dairy/db';
 import { SecretCipher } from '@smart-dairy/secret-crypto';
 import { generateSecret } from '@smart-dairy/signing';
 import { randomBytes } from 'node:crypto';
+import { TEST_SECRET_ENCRYPTION_KEYS } from './test-keys';
 
-// The services under test run with NODE_ENV=test, so they open secrets with the development ring.
-const cipher = SecretCipher.fromKeyRing(DEV_SECRET_ENCRYPTION_KEYS);
+// The services under test get the same ring from serviceEnv.
+const cipher = SecretCipher.fromKeyRing(TEST_SECRET_ENCRYPTION_KEYS);
 
 export interface SubscriptionFixture {
   url?: string;

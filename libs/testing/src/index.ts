@@ -1,6 +1,7 @@
 export { createSubscriptionRow, type SubscriptionFixture } from './factories';
 export { TEST_PARTITIONS, connectTestKafka, serviceEnv, uniquePrefix } from './test-kafka';
 export { SUITE_DATABASE_PREFIX, connectTestPrisma } from './test-prisma';
+export { TEST_SECRET_ENCRYPTION_KEYS } from './test-keys';
 export { TopicReader } from './topic-reader';
 export { TestReceiver, type Behaviour, type ReceivedDelivery } from './test-receiver';
 export { enqueueDeliveries, type EnqueueOptions } from './enqueue-deliveries';

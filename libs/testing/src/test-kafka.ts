@@ -1,6 +1,7 @@
 import { KafkaClient } from '@smart-dairy/kafka';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
+import { TEST_SECRET_ENCRYPTION_KEYS } from './test-keys';
 
 /** A topic prefix of its own, so a suite never sees another suite's messages. */
 export function uniquePrefix(label: string): string {
@@ -26,10 +27,14 @@ export async function connectTestKafka(prefix: string, { createTopics = true } =
   return kafka;
 }
 
-/** The environment a spawned service needs to share the suite's topics and test database. */
+/**
+ * The environment a spawned service needs to share the suite's topics, test database and key ring.
+ * Test mode is asked for explicitly: without NODE_ENV a service applies production rules.
+ */
 export function serviceEnv(prefix: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
     NODE_ENV: 'test',
+    SECRET_ENCRYPTION_KEYS: TEST_SECRET_ENCRYPTION_KEYS,
     LOG_LEVEL: 'warn',
     KAFKA_TOPIC_PREFIX: prefix,
     KAFKA_EVENT_PARTITIONS: String(TEST_PARTITIONS.events),
