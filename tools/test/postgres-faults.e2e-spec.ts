@@ -167,10 +167,7 @@ describe('the pipeline when Postgres fails under it', () => {
     expect(JSON.parse(stalled.body)).toEqual({
       status: 'stuck',
       checks: {
-        'kafka-consumers': {
-          ok: false,
-          error: expect.stringContaining(`stalled: ${prefix}ingestion (${prefix}events.order:`),
-        },
+        'kafka-consumers': { ok: false, reason: 'stalled' },
       },
     });
     const metrics = await (await fetch(`${ingestion.url}/metrics`)).text();

@@ -1,14 +1,12 @@
-import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Header, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Registry } from 'prom-client';
-import { runReadinessChecks } from './readiness';
-import { LIVENESS_CHECKS, READINESS_CHECKS, type ReadinessCheck } from './tokens';
+import { ReadinessService } from './readiness.service';
 
 @Controller()
 export class HealthController {
   constructor(
-    @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[],
-    @Inject(LIVENESS_CHECKS) private readonly livenessChecks: ReadinessCheck[],
+    private readonly checks: ReadinessService,
     private readonly registry: Registry,
   ) {}
 
@@ -18,7 +16,7 @@ export class HealthController {
    */
   @Get('health')
   async health(@Res() res: Response): Promise<void> {
-    const report = await runReadinessChecks(this.livenessChecks);
+    const report = await this.checks.liveness();
     res
       .status(report.ready ? 200 : 503)
       .json({ status: report.ready ? 'ok' : 'stuck', checks: report.checks });
@@ -26,7 +24,7 @@ export class HealthController {
 
   @Get('ready')
   async ready(@Res() res: Response): Promise<void> {
-    const report = await runReadinessChecks(this.checks);
+    const report = await this.checks.readiness();
     res.status(report.ready ? 200 : 503).json(report);
   }
 

@@ -1,7 +1,7 @@
 export { bootstrapService, type BootstrapOptions } from './bootstrap';
 export { HealthController } from './health.controller';
 export { createLogger, NestPinoLogger, type Logger } from './logger';
-export { runReadinessChecks, type ReadinessReport } from './readiness';
+export type { CheckResult, ReadinessReport } from './readiness';
 export { ServiceKitModule, type ServiceKitConfig, type ServiceKitOptions } from './service-kit.module';
 export { LOGGER, READINESS_CHECKS, SERVICE_NAME, type ReadinessCheck } from './tokens';
 export { startService, type StartServiceOptions } from './start-service';

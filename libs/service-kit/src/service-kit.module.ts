@@ -5,6 +5,7 @@ import { KafkaClient } from '@smart-dairy/kafka';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { HealthController } from './health.controller';
 import type { Logger } from './logger';
+import { ReadinessService } from './readiness.service';
 import { LIVENESS_CHECKS, LOGGER, READINESS_CHECKS, SERVICE_NAME, type ReadinessCheck } from './tokens';
 
 /** The settings of commonEnv that the shared infrastructure needs. */
@@ -118,6 +119,7 @@ export class ServiceKitModule {
           },
         },
         KafkaShutdown,
+        ReadinessService,
         {
           provide: READINESS_CHECKS,
           inject: [PrismaService, KafkaClient],
@@ -131,7 +133,7 @@ export class ServiceKitModule {
           inject: [KafkaClient, Registry],
           useFactory: (kafka: KafkaClient, registry: Registry): ReadinessCheck[] => {
             registerStallGauge(kafka, registry);
-            return [{ name: 'kafka-consumers', check: async () => assertNoStall(kafka) }];
+            return [{ name: 'kafka-consumers', reason: 'stalled', check: async () => assertNoStall(kafka) }];
           },
         },
       ],

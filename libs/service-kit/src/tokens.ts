@@ -6,5 +6,7 @@ export const SERVICE_NAME = Symbol('SERVICE_NAME');
 
 export interface ReadinessCheck {
   readonly name: string;
+  /** What /health or /ready says when it fails, instead of the error; `unavailable` by default. */
+  readonly reason?: string;
   check(): Promise<void>;
 }
