@@ -1,6 +1,6 @@
 import { DEV_SECRET_ENCRYPTION_KEYS } from '@smart-dairy/config';
 import { topicLayout } from '@smart-dairy/kafka';
-import { SERVICES, ServiceProcess, freePort } from '@smart-dairy/stack';
+import { SERVICES, ServiceProcess, freePort, waitFor } from '@smart-dairy/stack';
 import { TEST_PARTITIONS, connectTestKafka, serviceEnv, uniquePrefix } from '@smart-dairy/testing';
 
 describe('the four services on the real broker and database', () => {
@@ -89,4 +89,29 @@ describe('the four services on the real broker and database', () => {
       'SECRET_ENCRYPTION_KEYS: key "dev-only-not-secret" is the development key ring, published in this repository',
     );
   });
+
+  it('with MANAGEMENT_PORT serves /health, /ready and /metrics there, and no longer on the API port', async () => {
+    const managementPort = await freePort();
+    const service = new ServiceProcess('ingestion', {
+      port: await freePort(),
+      env: { ...env, MANAGEMENT_PORT: String(managementPort) },
+      readyPath: '/v1/events',
+    });
+    running.push(service.start());
+    const management = `http://127.0.0.1:${managementPort}`;
+    await waitFor(async () => (await fetch(`${management}/ready`)).status === 200, {
+      timeoutMs: 60_000,
+      description: 'the management port to answer',
+    });
+    expect((await fetch(`${management}/health`)).status).toBe(200);
+    const metrics = await fetch(`${management}/metrics`);
+    expect(metrics.headers.get('content-type')).toContain('text/plain');
+    expect(await metrics.text()).toContain('process_cpu_seconds_total{service="ingestion"}');
+    for (const path of ['/health', '/ready', '/metrics']) {
+      expect((await fetch(`${service.url}${path}`)).status).toBe(404);
+    }
+    // The API itself stays on the service port.
+    expect((await fetch(`${service.url}/v1/events`, { method: 'POST' })).status).toBe(401);
+    expect((await fetch(`${management}/v1/events`, { method: 'POST' })).status).toBe(404);
+  }, 90_000);
 });

@@ -52,6 +52,8 @@ export const commonEnv = {
   /** A consumer holding input without committing for this long fails /health. */
   CONSUMER_STALL_TIMEOUT_MS: positiveInt(120_000),
   SHUTDOWN_TIMEOUT_MS: durationMs(25_000),
+  // Where a NetworkPolicy must tell monitoring from API clients, which it can only do by port.
+  MANAGEMENT_PORT: z.coerce.number().int().min(1).max(65535).optional(),
 } as const;
 
 /**

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ProblemFilter } from '@smart-dairy/http-problem';
 import { NestPinoLogger, type Logger } from './logger';
+import { ManagementServer } from './management-server';
 
 export interface BootstrapOptions {
   service: string;
@@ -10,12 +11,14 @@ export interface BootstrapOptions {
   logger: Logger;
   /** Body size limit of the JSON parser; larger bodies get 413. */
   bodyLimit?: string;
+  /** Set when ServiceKitModule serves the health endpoints on a management port. */
+  managementPort?: number;
 }
 
 /** Creates the Nest app with JSON logs and shutdown hooks and starts listening. */
 export async function bootstrapService(
   rootModule: DynamicModule,
-  { service, port, logger, bodyLimit = '1mb' }: BootstrapOptions,
+  { service, port, logger, bodyLimit = '1mb', managementPort }: BootstrapOptions,
 ): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(rootModule, {
     logger: new NestPinoLogger(logger),
@@ -27,5 +30,6 @@ export async function bootstrapService(
   app.enableShutdownHooks();
   await app.listen(port, '0.0.0.0');
   logger.info({ port }, `${service} listening`);
+  if (managementPort !== undefined) await app.get(ManagementServer).listen();
   return app;
 }

@@ -3,8 +3,10 @@ import { kafkaSecurity, type KafkaSecurityVariables } from '@smart-dairy/config'
 import { DbModule, PrismaService, checkDatabase } from '@smart-dairy/db';
 import { KafkaClient } from '@smart-dairy/kafka';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { HealthEndpoints } from './health-endpoints';
 import { HealthController } from './health.controller';
 import type { Logger } from './logger';
+import { MANAGEMENT_PORT, ManagementServer } from './management-server';
 import { ReadinessService } from './readiness.service';
 import { LIVENESS_CHECKS, LOGGER, READINESS_CHECKS, SERVICE_NAME, type ReadinessCheck } from './tokens';
 
@@ -23,6 +25,8 @@ export interface ServiceKitConfig extends KafkaSecurityVariables {
   DATABASE_QUERY_TIMEOUT_MS: number;
   KAFKA_SEND_TIMEOUT_MS: number;
   CONSUMER_STALL_TIMEOUT_MS: number;
+  /** Serve /health, /ready and /metrics on this port instead of the service port. */
+  MANAGEMENT_PORT?: number;
 }
 
 export interface ServiceKitOptions {
@@ -61,7 +65,8 @@ class KafkaShutdown implements OnApplicationShutdown {
 
 /**
  * What every service shares: logger, metrics registry, Postgres, Kafka (connected and with
- * the topic layout in place before the app starts), and /health, /ready, /metrics.
+ * the topic layout in place before the app starts), and /health, /ready, /metrics on the service
+ * port or, with MANAGEMENT_PORT, on a listener of their own.
  */
 @Global()
 @Module({})
@@ -69,6 +74,7 @@ export class ServiceKitModule {
   static forRoot({ service, config, logger }: ServiceKitOptions): DynamicModule {
     // Here, not in the provider: inconsistent settings or a missing file stop the start as a ConfigError.
     const security = kafkaSecurity(config, service);
+    const managementPort = config.MANAGEMENT_PORT;
     return {
       module: ServiceKitModule,
       imports: [
@@ -80,7 +86,7 @@ export class ServiceKitModule {
           onConnectionError: (err) => logger.warn({ err }, 'database connection lost'),
         }),
       ],
-      controllers: [HealthController],
+      controllers: managementPort === undefined ? [HealthController] : [],
       providers: [
         { provide: SERVICE_NAME, useValue: service },
         { provide: LOGGER, useValue: logger },
@@ -120,6 +126,10 @@ export class ServiceKitModule {
         },
         KafkaShutdown,
         ReadinessService,
+        HealthEndpoints,
+        ...(managementPort === undefined
+          ? []
+          : [{ provide: MANAGEMENT_PORT, useValue: managementPort }, ManagementServer]),
         {
           provide: READINESS_CHECKS,
           inject: [PrismaService, KafkaClient],

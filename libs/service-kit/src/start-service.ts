@@ -7,6 +7,7 @@ import { createLogger, type Logger } from './logger';
 interface BaseServiceConfig {
   PORT: number;
   LOG_LEVEL: string;
+  MANAGEMENT_PORT?: number;
 }
 
 export interface StartServiceOptions<C extends BaseServiceConfig> {
@@ -39,6 +40,7 @@ export function startService<C extends BaseServiceConfig>(options: StartServiceO
     port: config.PORT,
     logger,
     bodyLimit: options.bodyLimit,
+    managementPort: config.MANAGEMENT_PORT,
   }).catch((error: unknown) => {
     logger.fatal({ err: error }, 'failed to start');
     logger.flush();
