@@ -38,6 +38,14 @@ describe('kustomization resolver', () => {
       expect(() => renderKustomization(copy)).toThrow(/patch config\.yaml does not exist/);
     });
 
+    it('refuses JSON patch operations it does not implement, and paths that do not exist', () => {
+      const patch = join(copy, 'overlays', 'example', 'cluster-networks.yaml');
+      writeFileSync(patch, '- op: remove\n  path: /spec/egress/0\n');
+      expect(() => renderKustomization(copy)).toThrow(/only \{ op: add, path, value \} operations/);
+      writeFileSync(patch, '- op: add\n  path: /spec/egress/5/to/-\n  value: x\n');
+      expect(() => renderKustomization(copy)).toThrow(/\/spec\/egress\/5\/to\/- does not exist/);
+    });
+
     it('refuses kustomization features it does not implement', () => {
       writeFileSync(join(copy, 'kustomization.yaml'), 'resources: [overlays/example]\nnamePrefix: x-\n');
       expect(() => renderKustomization(copy)).toThrow(/field "namePrefix" is not supported/);

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { applyJsonPatch } from './json-patch';
 import { CLUSTER_SCOPED_KINDS, asManifest, idOf, type Manifest } from './manifest';
 import { strategicMerge } from './strategic-merge';
 import { isMap, listAt, readYamlDocuments, readYamlFile, stringAt } from './yaml-files';
@@ -10,7 +11,7 @@ const SUPPORTED_FIELDS = new Set(['apiVersion', 'kind', 'resources', 'namespace'
 /**
  * Renders a kustomization the way `kubectl kustomize` does for the subset used in k8s/: resources
  * (files and directories), strategic-merge patches by kind and name (`$patch: delete` included),
- * images and namespace. Missing files and unsupported features throw rather than render less.
+ * JSON patches (`add`) given a target kind and name, images and namespace. Missing files and unsupported features throw rather than render less.
  */
 export function renderKustomization(dir: string): Manifest[] {
   const file = join(dir, 'kustomization.yaml');
@@ -35,10 +36,16 @@ export function renderKustomization(dir: string): Manifest[] {
 
   for (const entry of listAt(kustomization, 'patches')) {
     const patchFile = isMap(entry) && typeof entry.path === 'string' ? resolve(dir, entry.path) : undefined;
-    if (!patchFile || Object.keys(entry as object).length !== 1) {
-      throw new Error(`${file}: only patches given as { path } are supported`);
+    const target = isMap(entry) ? entry.target : undefined;
+    const fields = Object.keys(entry as object).length;
+    if (!patchFile || fields !== (target === undefined ? 1 : 2)) {
+      throw new Error(`${file}: only patches given as { path } or { path, target } are supported`);
     }
     if (!existsSync(patchFile)) throw new Error(`${file}: patch ${relative(dir, patchFile)} does not exist`);
+    if (target !== undefined) {
+      manifests = applyTargetedPatch(manifests, target, readYamlFile(patchFile), relative(dir, patchFile));
+      continue;
+    }
     for (const [i, doc] of readYamlDocuments(patchFile).entries()) {
       manifests = applyPatch(manifests, doc, `${relative(dir, patchFile)} document ${i + 1}`);
     }
@@ -83,6 +90,27 @@ function applyPatch(manifests: Manifest[], doc: unknown, where: string): Manifes
   const [match] = matches as [Manifest];
   if (deletion) return manifests.filter((m) => m !== match);
   return manifests.map((m) => (m === match ? (strategicMerge(m, target) as Manifest) : m));
+}
+
+function applyTargetedPatch(
+  manifests: Manifest[],
+  target: unknown,
+  patch: unknown,
+  where: string,
+): Manifest[] {
+  const kind = stringAt(target, 'kind');
+  const name = stringAt(target, 'name');
+  if (
+    !isMap(target) ||
+    Object.keys(target).some((key) => key !== 'kind' && key !== 'name') ||
+    !kind ||
+    !name
+  ) {
+    throw new Error(`${where}: a patch target must be given as { kind, name }`);
+  }
+  const matches = manifests.filter((m) => m.kind === kind && m.metadata.name === name);
+  if (matches.length !== 1) throw new Error(`${where}: target matches ${matches.length} objects, not 1`);
+  return manifests.map((m) => (m === matches[0] ? applyJsonPatch(m, patch, where) : m));
 }
 
 /** The pod specs of a workload, wherever its kind keeps them. */

@@ -1,29 +1,23 @@
+import { NON_PUBLIC_CIDRS, cidrContains } from '@smart-dairy/ssrf';
 import { podSpecsOf } from './kustomize';
 import { idOf, type Manifest } from './manifest';
 import { containerEnv } from './pod-env';
 import { isEmptySelector, selects, type Labels } from './selectors';
 import { isMap, listAt, mapAt, stringAt, type YamlMap } from './yaml-files';
 
-/** Ranges an internet rule must carve out: private networks, loopback, link-local (cloud metadata), CGNAT. */
-const PRIVATE_RANGES: Record<string, string[]> = {
-  '0.0.0.0/0': [
-    '10.0.0.0/8',
-    '100.64.0.0/10',
-    '127.0.0.0/8',
-    '169.254.0.0/16',
-    '172.16.0.0/12',
-    '192.168.0.0/16',
-  ],
-  '::/0': ['fc00::/7', 'fe80::/10'],
-};
 const WEB_PORTS = new Set(['443', '80']);
 const INTERNET_POD = 'dispatcher';
+/** The services with a /v1 API on their http port; the dispatcher has none. */
+const API_PODS = new Set(['subscriptions', 'ingestion', 'dlq-review']);
+const MONITORING_NAMESPACE = 'monitoring';
 
 interface Pod {
   readonly owner: string;
   readonly labels: Labels;
   /** The pod's HTTP port, when it serves one. */
   readonly httpPort?: number;
+  /** Its port for /health, /ready and /metrics, when it has one. */
+  readonly managementPort?: number;
   /** Ports it must reach outside the cluster: Kafka's and Postgres', as its configuration names them. */
   readonly egressPorts: string[];
 }
@@ -65,14 +59,25 @@ export function checkNetworkPolicies(manifests: Manifest[]): string[] {
         problems.push(`${pod.owner}: no egress to TCP ${port} (Kafka or Postgres, as configured)`);
       }
     }
-    if (pod.httpPort !== undefined) {
-      const ingress = applying.filter((p) => p.types.includes('Ingress')).flatMap((p) => p.ingress);
-      if (
-        !ingress.some(
-          (rule) => allowsPort(rule, 'http', 'TCP') || allowsPort(rule, String(pod.httpPort), 'TCP'),
-        )
-      ) {
-        problems.push(`${pod.owner}: no ingress to its http port`);
+    const ingress = applying.filter((p) => p.types.includes('Ingress'));
+    const reaching = (name: string, port: number | undefined) =>
+      ingress.flatMap((p) =>
+        p.ingress
+          .filter((rule) => allowsPort(rule, name, 'TCP') || allowsPort(rule, String(port), 'TCP'))
+          .map((rule) => ({ policy: p.name, rule })),
+      );
+    const api = pod.labels['app.kubernetes.io/name'] ?? '';
+    if (pod.httpPort !== undefined && API_PODS.has(api) && reaching('http', pod.httpPort).length === 0) {
+      problems.push(`${pod.owner}: no ingress to its http port`);
+    }
+    if (pod.managementPort !== undefined) {
+      const management = reaching('management', pod.managementPort);
+      if (management.length === 0)
+        problems.push(`${pod.owner}: no ingress to its management port from monitoring`);
+      for (const { policy } of management.filter(({ rule }) => !fromMonitoringOnly(rule))) {
+        problems.push(
+          `NetworkPolicy ${policy}: lets more than the ${MONITORING_NAMESPACE} namespace reach ${pod.owner}'s management port (/metrics, /ready)`,
+        );
       }
     }
   }
@@ -119,6 +124,7 @@ function toPod(workload: Manifest, manifests: Manifest[]): Pod {
   const container = listAt(podSpecsOf(workload)[0], 'containers').filter(isMap)[0] ?? {};
   const { env } = containerEnv(container, manifests, workload.metadata.namespace);
   const http = listAt(container, 'ports').find((p) => stringAt(p, 'name') === 'http');
+  const management = listAt(container, 'ports').find((p) => stringAt(p, 'name') === 'management');
   const brokers = env.get('KAFKA_BROKERS')?.value.split(',') ?? [];
   const database = env.get('DATABASE_URL')?.value;
   const egressPorts = new Set(brokers.map((broker) => broker.trim().split(':').pop() ?? ''));
@@ -127,6 +133,7 @@ function toPod(workload: Manifest, manifests: Manifest[]): Pod {
     owner: idOf(workload),
     labels,
     httpPort: http ? Number(stringAt(http, 'containerPort')) : undefined,
+    managementPort: management ? Number(stringAt(management, 'containerPort')) : undefined,
     egressPorts: [...egressPorts].filter(Boolean),
   };
 }
@@ -148,10 +155,32 @@ function allowsPort(rule: YamlMap, port: string, protocol: string): boolean {
   );
 }
 
-/** No destination at all, or an ipBlock covering every address. */
+/** Only pods of the monitoring namespace, by its name label. */
+function fromMonitoringOnly(rule: YamlMap): boolean {
+  const from = listAt(rule, 'from');
+  return (
+    from.length > 0 &&
+    from.every(
+      (peer) =>
+        isMap(peer) &&
+        Object.keys(peer).length === 1 &&
+        stringAt(peer, 'namespaceSelector', 'matchLabels', 'kubernetes.io/metadata.name') ===
+          MONITORING_NAMESPACE &&
+        Object.keys(mapAt(peer, 'namespaceSelector') ?? {}).length === 1,
+    )
+  );
+}
+
+/** No destination at all, or an ipBlock wider than any one network's (/8 for IPv4, /16 for IPv6). */
 function isInternet(rule: YamlMap): boolean {
   const to = listAt(rule, 'to');
-  return to.length === 0 || to.some((peer) => stringAt(peer, 'ipBlock', 'cidr')?.endsWith('/0'));
+  return (
+    to.length === 0 ||
+    to.some((peer) => {
+      const [address, length] = (stringAt(peer, 'ipBlock', 'cidr') ?? '').split('/');
+      return address !== undefined && Number(length) < (address.includes(':') ? 16 : 8);
+    })
+  );
 }
 
 function internetRuleProblems(policy: string, rule: YamlMap): string[] {
@@ -167,11 +196,27 @@ function internetRuleProblems(policy: string, rule: YamlMap): string[] {
   if (blocks.length === 0 || blocks.some((block) => !block)) {
     problems.push(`${where}: internet egress must be an ipBlock, so that private ranges can be excluded`);
   }
-  for (const block of blocks.filter(isMap)) {
-    const cidr = stringAt(block, 'cidr') ?? '';
-    const except = listAt(block, 'except').map(String);
-    const missing = (PRIVATE_RANGES[cidr] ?? []).filter((range) => !except.includes(range));
-    if (missing.length) problems.push(`${where}: ${cidr} does not exclude ${missing.join(', ')}`);
+  for (const block of blocks.filter(isMap)) problems.push(...blockProblems(where, block));
+  return problems;
+}
+
+/** An ipBlock reaches no address libs/ssrf refuses (the same list, as CIDRs). */
+function blockProblems(where: string, block: YamlMap): string[] {
+  const cidr = stringAt(block, 'cidr') ?? '';
+  const except = listAt(block, 'except').map(String);
+  const ipv6 = cidr.includes(':');
+  const problems = except
+    .filter((range) => range.includes(':') !== ipv6 || !cidrContains(cidr, range) || range === cidr)
+    .map((range) => `${where}: except ${range} is not a strict subset of ${cidr} (Kubernetes refuses it)`);
+  if (ipv6 && !NON_PUBLIC_CIDRS.ipv6Public.some((range) => cidrContains(range, cidr))) {
+    problems.push(
+      `${where}: ${cidr} reaches beyond ${NON_PUBLIC_CIDRS.ipv6Public.join(', ')}, the only public IPv6`,
+    );
   }
+  const refused = ipv6 ? NON_PUBLIC_CIDRS.ipv6 : NON_PUBLIC_CIDRS.ipv4;
+  const missing = refused.filter(
+    (range) => cidrContains(cidr, range) && !except.some((listed) => cidrContains(listed, range)),
+  );
+  if (missing.length) problems.push(`${where}: ${cidr} does not exclude ${missing.join(', ')}`);
   return problems;
 }

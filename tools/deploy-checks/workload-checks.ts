@@ -89,6 +89,10 @@ export function checkServiceDeployment(
   const http = ports.find((p) => p.name === 'http');
   const httpPort = Number(http?.containerPort);
   if (!http) problems.push(`${where}: no container port named http`);
+  // A NetworkPolicy sees ports, not paths: /metrics and /ready need a port of their own.
+  const management = ports.find((p) => p.name === 'management');
+  const managementPort = Number(management?.containerPort);
+  if (!management) problems.push(`${where}: no container port named management (/health, /ready, /metrics)`);
 
   for (const [probe, path] of [
     ['readinessProbe', '/ready'],
@@ -99,6 +103,8 @@ export function checkServiceDeployment(
     else if (stringAt(get, 'path') !== path) problems.push(`${where}: ${probe} does not GET ${path}`);
     else if (!ports.some((p) => p.name === get?.port || p.containerPort === get?.port)) {
       problems.push(`${where}: ${probe} port ${String(get?.port)} is not a container port`);
+    } else if (management && get?.port !== 'management' && get?.port !== managementPort) {
+      problems.push(`${where}: ${probe} does not use the management port`);
     }
   }
 
@@ -110,14 +116,17 @@ export function checkServiceDeployment(
   if (annotations['prometheus.io/path'] !== '/metrics') {
     annotationProblem('prometheus.io/path is not /metrics');
   }
-  if (Number(annotations['prometheus.io/port']) !== httpPort) {
-    annotationProblem(`prometheus.io/port is not the http port ${httpPort}`);
+  if (Number(annotations['prometheus.io/port']) !== managementPort) {
+    annotationProblem(`prometheus.io/port is not the management port ${managementPort}`);
   }
 
   const resolved = containerEnv(container, manifests, deployment.metadata.namespace);
   problems.push(...resolved.problems.map((p) => `${where}: ${p}`));
   const env = resolved.env;
   problems.push(...checkEssentials(env, httpPort, DEFAULT_PORTS[name]).map((p) => `${where}: ${p}`));
+  if (management && Number(env.get('MANAGEMENT_PORT')?.value) !== managementPort) {
+    problems.push(`${where}: MANAGEMENT_PORT is not the management container port ${managementPort}`);
+  }
   problems.push(...checkConfiguration(name, env, options).map((p) => `${where}: ${p}`));
 
   const shutdownMs = Number(

@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, type Document } from 'yaml';
+import { NON_PUBLIC_CIDRS, cidrContains } from '@smart-dairy/ssrf';
 import { z } from 'zod';
 import {
   checkDockerfile,
@@ -12,6 +13,7 @@ import {
   kubernetesProblems,
   loadConfigSchemas,
   objectShape,
+  renderKustomization,
 } from '../deploy-checks';
 
 // Static checks of Dockerfile, docker-compose.yml and k8s/ (no Docker engine or cluster needed),
@@ -42,6 +44,41 @@ describe('deployment files', () => {
 
   it('the Dockerfile passes every check', () => {
     expect(dockerfileProblems(root)).toEqual([]);
+  });
+});
+
+describe("the dispatcher's internet egress", () => {
+  const excepts = (dir: string) => {
+    const policy = renderKustomization(join(root, dir)).find(
+      (m) => m.kind === 'NetworkPolicy' && m.metadata.name === 'dispatcher-internet-egress',
+    );
+    const blocks = (policy?.spec as { egress: { to: { ipBlock: { cidr: string; except: string[] } }[] }[] })
+      .egress[0]!.to;
+    return Object.fromEntries(blocks.map(({ ipBlock }) => [ipBlock.cidr, ipBlock.except]));
+  };
+
+  it("excludes exactly libs/ssrf's refused ranges in the base, and public IPv6 only", () => {
+    const inside = (cidr: string, ranges: readonly string[]) => ranges.filter((r) => cidrContains(cidr, r));
+    expect(excepts('k8s/base')).toEqual({
+      '0.0.0.0/0': [...NON_PUBLIC_CIDRS.ipv4],
+      '2000::/3': inside('2000::/3', NON_PUBLIC_CIDRS.ipv6),
+    });
+    expect(NON_PUBLIC_CIDRS.ipv6Public).toEqual(['2000::/3']);
+  });
+
+  it("excludes the cluster's own pod and service ranges that the overlay sets", () => {
+    const patch = parseAllDocuments(
+      readFileSync(join(root, 'k8s/overlays/example/cluster-networks.yaml'), 'utf8'),
+    ).flatMap((d) => d.toJS() as { path: string; value: string }[]);
+    const added = (index: number) =>
+      patch.filter((op) => op.path.includes(`/to/${index}/`)).map((op) => op.value);
+    const base = excepts('k8s/base');
+    expect(added(0).length).toBeGreaterThan(0);
+    expect(added(1).length).toBeGreaterThan(0);
+    expect(excepts('k8s')).toEqual({
+      '0.0.0.0/0': [...base['0.0.0.0/0']!, ...added(0)],
+      '2000::/3': [...base['2000::/3']!, ...added(1)],
+    });
   });
 });
 
@@ -112,6 +149,40 @@ describe('the deployment checks catch', () => {
     expect(k8sProblems()).toEqual([
       'NetworkPolicy dispatcher-internet-egress: lets Deployment ingestion reach the internet; only the dispatcher may',
       'Deployment dispatcher: no egress to the internet on 443 (partner endpoints)',
+    ]);
+  });
+
+  it('internet egress that reaches a range libs/ssrf refuses, or all of IPv6', () => {
+    editYaml(join(copy, 'k8s/base/network-policies.yaml'), (policies) => {
+      const internet = policies.find((p) => p.getIn(['metadata', 'name']) === 'dispatcher-internet-egress')!;
+      const to = ['spec', 'egress', 0, 'to'];
+      const ipv4 = internet.getIn([...to, 0, 'ipBlock', 'except']) as { items: { value: string }[] };
+      ipv4.items = ipv4.items.filter((item) => item.value !== '198.18.0.0/15');
+      internet.setIn([...to, 1, 'ipBlock', 'cidr'], '::/0');
+    });
+    expect(k8sProblems()).toEqual([
+      'NetworkPolicy dispatcher-internet-egress: 0.0.0.0/0 does not exclude 198.18.0.0/15',
+      'NetworkPolicy dispatcher-internet-egress: ::/0 reaches beyond 2000::/3, the only public IPv6',
+      expect.stringMatching(
+        /^NetworkPolicy dispatcher-internet-egress: ::\/0 does not exclude ::\/128, ::1\/128, /,
+      ),
+    ]);
+  });
+
+  it('/metrics and /ready open to every namespace, or on the API port', () => {
+    editYaml(join(copy, 'k8s/base/network-policies.yaml'), (policies) => {
+      const monitoring = policies.find((p) => p.getIn(['metadata', 'name']) === 'allow-monitoring-ingress')!;
+      monitoring.deleteIn(['spec', 'ingress', 0, 'from']);
+    });
+    editYaml(join(copy, 'k8s/base/config.yaml'), ([config]) => config!.deleteIn(['data', 'MANAGEMENT_PORT']));
+    expect(k8sProblems()).toEqual([
+      ...['subscriptions', 'ingestion', 'dispatcher', 'dlq-review'].map(
+        (s) => `Deployment ${s} container ${s}: MANAGEMENT_PORT is not the management container port 8081`,
+      ),
+      ...['subscriptions', 'ingestion', 'dispatcher', 'dlq-review'].map(
+        (s) =>
+          `NetworkPolicy allow-monitoring-ingress: lets more than the monitoring namespace reach Deployment ${s}'s management port (/metrics, /ready)`,
+      ),
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { addressRange, findRange } from './address-range';
+import { addressRange, cidrContains, findRange } from './address-range';
 import { parseIpAddress } from './ip-address';
 
 const bytesOf = (ip: string): Uint8Array => {
@@ -37,4 +37,18 @@ describe('addressRange', () => {
       expect(() => addressRange(cidr, 'test')).toThrow(RangeError);
     },
   );
+});
+
+describe('cidrContains', () => {
+  it.each<[string, string, boolean]>([
+    ['0.0.0.0/0', '10.0.0.0/8', true],
+    ['10.0.0.0/8', '10.244.0.0/16', true],
+    ['10.244.0.0/16', '10.0.0.0/8', false],
+    ['240.0.0.0/4', '255.255.255.255/32', true],
+    ['2000::/3', '2001:db8::/32', true],
+    ['2000::/3', 'fc00::/7', false],
+    ['::/0', '10.0.0.0/8', false],
+  ])('%s contains %s: %s', (outer, inner, expected) => {
+    expect(cidrContains(outer, inner)).toBe(expected);
+  });
 });

@@ -1,6 +1,7 @@
 import { parseIpAddress } from './ip-address';
 
 export interface AddressRange {
+  readonly cidr: string;
   readonly network: Uint8Array;
   readonly prefixLength: number;
   readonly reason: string;
@@ -18,7 +19,7 @@ export function addressRange(cidr: string, reason: string): AddressRange {
   ) {
     throw new RangeError(`invalid CIDR ${cidr}`);
   }
-  return { network: parsed.bytes, prefixLength, reason };
+  return { cidr, network: parsed.bytes, prefixLength, reason };
 }
 
 /** The first range containing `bytes`; ranges of the other IP version never match. */
@@ -27,6 +28,13 @@ export function findRange<Range extends AddressRange>(
   bytes: Uint8Array,
 ): Range | undefined {
   return ranges.find((range) => range.network.length === bytes.length && inPrefix(bytes, range));
+}
+
+/** Whether every address of `inner` is in `outer` (false across IP versions). */
+export function cidrContains(outer: string, inner: string): boolean {
+  const a = addressRange(outer, outer);
+  const b = addressRange(inner, inner);
+  return a.network.length === b.network.length && a.prefixLength <= b.prefixLength && inPrefix(b.network, a);
 }
 
 function inPrefix(bytes: Uint8Array, { network, prefixLength }: AddressRange): boolean {

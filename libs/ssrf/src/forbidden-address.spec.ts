@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { isForbiddenAddress } from './forbidden-address';
+import { NON_PUBLIC_CIDRS, isForbiddenAddress } from './forbidden-address';
 
 describe('isForbiddenAddress', () => {
   it.each([
@@ -124,5 +124,19 @@ describe('isForbiddenAddress', () => {
         expect(isForbiddenAddress(embed(v4)).forbidden).toBe(isForbiddenAddress(v4.join('.')).forbidden);
       }),
     );
+  });
+});
+
+describe('NON_PUBLIC_CIDRS', () => {
+  const first = (cidr: string) => cidr.split('/')[0] as string;
+
+  it('lists ranges whose addresses isForbiddenAddress refuses, embedding forms included', () => {
+    for (const cidr of [...NON_PUBLIC_CIDRS.ipv4, ...NON_PUBLIC_CIDRS.ipv6]) {
+      expect([cidr, isForbiddenAddress(first(cidr)).forbidden]).toEqual([cidr, true]);
+    }
+    expect(NON_PUBLIC_CIDRS.ipv6).toEqual(
+      expect.arrayContaining(['::ffff:0:0/96', '64:ff9b::/96', '2002::/16']),
+    );
+    expect(NON_PUBLIC_CIDRS.ipv6Public).toEqual(['2000::/3']);
   });
 });

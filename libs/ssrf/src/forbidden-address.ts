@@ -61,6 +61,17 @@ const GLOBAL_UNICAST = [addressRange('2000::/3', 'global unicast')];
 
 const ALLOWED: AddressVerdict = { forbidden: false };
 
+/**
+ * The same rules as CIDR lists, for a firewall or NetworkPolicy, which cannot look inside an
+ * address: the forbidden ranges, the IPv4-embedding IPv6 ranges whole (checked here by the IPv4
+ * address they carry), and, for IPv6, only global unicast as the range to allow at all.
+ */
+export const NON_PUBLIC_CIDRS = {
+  ipv4: FORBIDDEN_IPV4.map((range) => range.cidr),
+  ipv6: [...FORBIDDEN_IPV6, ...IPV6_EMBEDDING_IPV4].map((range) => range.cidr),
+  ipv6Public: GLOBAL_UNICAST.map((range) => range.cidr),
+} as const;
+
 /** Whether a delivery may connect to `ip`; anything that is not a plain IP address is refused. */
 export function isForbiddenAddress(ip: string): AddressVerdict {
   const address = parseIpAddress(ip);
