@@ -7,6 +7,7 @@ import { ConsumerWatch, type ConsumerStall } from './consumer-watch';
 import { connectionSecurity } from './connection-security';
 import { kafkaLogCreator } from './kafka-log';
 import { RecoveringProducer } from './recovering-producer';
+import { stopIdleRequestQueueTimers } from './request-queue-idle-timer';
 import { restartOnFatalCrash } from './restart-on-fatal-crash';
 import { topicLayout, type PartitionCounts, type TopicName } from './topics';
 
@@ -58,6 +59,7 @@ export class KafkaClient {
     readonly settings: KafkaSettings,
     private readonly logger: Logger,
   ) {
+    stopIdleRequestQueueTimers();
     this.kafka = new Kafka({
       clientId: settings.clientId,
       brokers: settings.brokers,
