@@ -11,7 +11,8 @@ const config: typeof import('../libs/config/src/index.ts') = require('../dist/li
 const { DEFAULT_PORTS, SERVICES, ServiceProcess, ensureDemoSubscription, kafkaBroker, localAdminKey } = stack;
 const { prepareDatabase, publishSamples } = stack;
 
-const dataDir = join(stack.repoRoot, '.data');
+// STACK_DATA_DIR lets a test start from nothing without touching the checkout's own .data.
+const dataDir = process.env.STACK_DATA_DIR ?? join(stack.repoRoot, '.data');
 const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/smart_dairy';
 const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const adminKey = localAdminKey(join(dataDir, 'admin-api-key'));

@@ -44,7 +44,7 @@ export class WebhookSender implements OnApplicationShutdown {
       bodyTimeout: config.DELIVERY_TIMEOUT_MS,
     });
     if (allowPrivateEndpoints) {
-      logger.warn('development mode: deliveries may go to loopback/private addresses and plain http');
+      logger.info('development mode: deliveries may go to loopback/private addresses and plain http');
     }
   }
 
