@@ -1,8 +1,8 @@
 import { TokenBucketLimiter, type RateLimit } from './token-bucket';
 
-function limiterAt(limit: RateLimit) {
+function limiterAt(limit: RateLimit, maxKeys?: number) {
   const clock = { ms: 1_000_000 };
-  const limiter = new TokenBucketLimiter(limit, () => clock.ms);
+  const limiter = new TokenBucketLimiter(limit, () => clock.ms, maxKeys);
   const takeAll = (key: string, n: number) => Array.from({ length: n }, () => limiter.take(key).allowed);
   return { clock, limiter, takeAll };
 }
@@ -51,6 +51,40 @@ describe('TokenBucketLimiter', () => {
     expect(limiter.take('k').allowed).toBe(false);
     clock.ms += 1_000;
     expect(limiter.take('k').allowed).toBe(true);
+  });
+
+  // Each step: take (t) or give back (g) for key a, b or c; the result lists what each take allowed.
+  it.each([
+    ['a burst of 2 is spent by two takes', 'ta ta ta', [true, true, false]],
+    ['a token given back can be taken again', 'ta ta ga ta ta', [true, true, true, false]],
+    ['giving back never raises a bucket above its burst', 'ga ga ga ta ta ta', [true, true, false]],
+    ['buckets of different keys do not share tokens', 'ta ta tb tb tb', [true, true, true, true, false]],
+    // Bound 2: using b and then c forgets a, the least recently used, which starts full again.
+    [
+      'beyond maxKeys the least recently used bucket is forgotten',
+      'ta ta tb tc ta ta ta',
+      [true, true, true, true, true, true, false],
+    ],
+    ['a recently used bucket is kept', 'ta ta tb ta tc ta', [true, true, true, false, true, false]],
+  ])('%s', (_case, steps, allowed) => {
+    const { limiter } = limiterAt({ perSecond: 0.001, burst: 2 }, 2);
+    const taken: boolean[] = [];
+    for (const [op, key] of steps.split(' ')) {
+      if (op === 't') taken.push(limiter.take(key).allowed);
+      else limiter.giveBack(key);
+    }
+    expect(taken).toEqual(allowed);
+    expect(limiter.size).toBeLessThanOrEqual(2);
+  });
+
+  it('holds no more than maxKeys buckets however many keys it sees', () => {
+    const { limiter } = limiterAt({ perSecond: 1, burst: 1 }, 100);
+    for (let i = 0; i < 10_000; i++) limiter.take(`198.51.${i >> 8}.${i & 255}`);
+    expect(limiter.size).toBe(100);
+  });
+
+  it.each([0, 0.5, -1, Number.NaN])('refuses maxKeys %p', (maxKeys) => {
+    expect(() => new TokenBucketLimiter({ perSecond: 1, burst: 1 }, undefined, maxKeys)).toThrow(RangeError);
   });
 
   it.each([
