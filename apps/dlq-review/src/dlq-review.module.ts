@@ -25,10 +25,7 @@ export class DlqReviewModule {
       module: DlqReviewModule,
       imports: [
         ServiceKitModule.forRoot({ service: 'dlq-review', config, logger }),
-        ApiAuthModule.forRoot({
-          cacheTtlMs: config.API_KEY_CACHE_TTL_MS,
-          rateLimit: { perSecond: config.API_RATE_LIMIT_PER_SECOND, burst: config.API_RATE_LIMIT_BURST },
-        }),
+        ApiAuthModule.fromEnv(config),
       ],
       controllers: [DlqController, ConsoleController],
       providers: [

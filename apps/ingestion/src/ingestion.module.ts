@@ -17,10 +17,7 @@ export class IngestionModule {
       module: IngestionModule,
       imports: [
         ServiceKitModule.forRoot({ service: 'ingestion', config, logger }),
-        ApiAuthModule.forRoot({
-          cacheTtlMs: config.API_KEY_CACHE_TTL_MS,
-          rateLimit: { perSecond: config.API_RATE_LIMIT_PER_SECOND, burst: config.API_RATE_LIMIT_BURST },
-        }),
+        ApiAuthModule.fromEnv(config),
       ],
       controllers: [EventsController],
       providers: [

@@ -36,10 +36,7 @@ export class SubscriptionsModule {
       module: SubscriptionsModule,
       imports: [
         ServiceKitModule.forRoot({ service: 'subscriptions', config, logger }),
-        ApiAuthModule.forRoot({
-          cacheTtlMs: config.API_KEY_CACHE_TTL_MS,
-          rateLimit: { perSecond: config.API_RATE_LIMIT_PER_SECOND, burst: config.API_RATE_LIMIT_BURST },
-        }),
+        ApiAuthModule.fromEnv(config),
       ],
       controllers: CONTROLLERS,
       providers: [

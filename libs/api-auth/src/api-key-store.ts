@@ -41,12 +41,16 @@ export class ApiKeyStore {
   ) {}
 
   /** The key's row if the key exists, is not revoked and has not expired; otherwise null. */
-  async authenticate(key: string): Promise<ApiKey | null> {
-    const now = this.options.now();
-    const apiKey = await this.lookup(hashApiKey(key), now);
-    if (!apiKey || !isUsable(apiKey, now)) return null;
-    await this.touch(apiKey, now);
-    return apiKey;
+  authenticate(key: string): Promise<ApiKey | null> {
+    return this.authenticateBy(key, (hash, now) => this.lookup(hash, now));
+  }
+
+  /**
+   * Like authenticate, but only from this process's cache: null for a key that is not cached, without
+   * asking Postgres. For callers that must not spend a database read on a likely-invalid key.
+   */
+  authenticateCached(key: string): Promise<ApiKey | null> {
+    return this.authenticateBy(key, (hash, now) => this.cached(hash, now));
   }
 
   async create({ name, scope, expiresAt }: NewApiKey): Promise<CreatedApiKey> {
@@ -108,15 +112,32 @@ export class ApiKeyStore {
     return revoked !== null;
   }
 
+  private async authenticateBy(
+    key: string,
+    find: (hash: string, now: number) => ApiKey | null | Promise<ApiKey | null>,
+  ): Promise<ApiKey | null> {
+    const now = this.options.now();
+    const apiKey = await find(hashApiKey(key), now);
+    if (!apiKey || !isUsable(apiKey, now)) return null;
+    await this.touch(apiKey, now);
+    return apiKey;
+  }
+
   private async lookup(hash: string, now: number): Promise<ApiKey | null> {
-    const cached = this.cache.get(hash);
-    if (cached && cached.until > now) return cached.apiKey;
-    this.cache.delete(hash);
+    const cached = this.cached(hash, now);
+    if (cached) return cached;
     const apiKey = await this.prisma.apiKey.findUnique({ where: { hash } });
     // Only usable keys are cached, so guessing keys cannot grow the cache.
     if (apiKey && isUsable(apiKey, now))
       this.cache.set(hash, { apiKey, until: now + this.options.cacheTtlMs });
     return apiKey;
+  }
+
+  private cached(hash: string, now: number): ApiKey | null {
+    const entry = this.cache.get(hash);
+    if (entry && entry.until > now) return entry.apiKey;
+    this.cache.delete(hash);
+    return null;
   }
 
   private async touch(apiKey: ApiKey, now: number): Promise<void> {

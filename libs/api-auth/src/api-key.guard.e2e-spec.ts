@@ -5,7 +5,7 @@ import { DbModule, PrismaService, type ApiKeyScope } from '@smart-dairy/db';
 import { ProblemFilter } from '@smart-dairy/http-problem';
 import type { Request } from 'express';
 import { randomBytes } from 'node:crypto';
-import { ApiAuthModule, type ApiAuthOptions } from './api-auth.module';
+import { ApiAuthModule, type ApiAuthOptions, type FailedAuthLimit } from './api-auth.module';
 import { hashApiKey } from './api-key';
 import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeyStore } from './api-key-store';
@@ -43,12 +43,20 @@ class HealthController {
   }
 }
 
-async function startApp(options: ApiAuthOptions): Promise<NestExpressApplication> {
+// Large enough that the cases of one suite, all from 127.0.0.1, never meet it.
+const NO_FAILURE_LIMIT: FailedAuthLimit = { burst: 1_000, perMinute: 60_000, maxAddresses: 100 };
+
+async function startApp(
+  options: Omit<ApiAuthOptions, 'failedAuthLimit'> & Partial<Pick<ApiAuthOptions, 'failedAuthLimit'>>,
+): Promise<NestExpressApplication> {
   const databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) throw new Error('DATABASE_URL is set by the integration global setup');
 
   @Module({
-    imports: [DbModule.forRoot({ databaseUrl, poolSize: 2 }), ApiAuthModule.forRoot(options)],
+    imports: [
+      DbModule.forRoot({ databaseUrl, poolSize: 2 }),
+      ApiAuthModule.forRoot({ failedAuthLimit: NO_FAILURE_LIMIT, ...options }),
+    ],
     controllers: [GuardedController, HealthController],
   })
   class AppModule {}
@@ -88,10 +96,16 @@ describe('ApiKeyGuard on /v1 routes', () => {
     await app.close();
   });
 
-  const call = async (method: string, path: string, authorization?: string, base = baseUrl) => {
+  const call = async (
+    method: string,
+    path: string,
+    authorization?: string,
+    base = baseUrl,
+    headers: Record<string, string> = {},
+  ) => {
     const response = await fetch(`${base}${path}`, {
       method,
-      headers: authorization === undefined ? {} : { authorization },
+      headers: { ...headers, ...(authorization === undefined ? {} : { authorization }) },
     });
     return { status: response.status, headers: response.headers, body: await response.json() };
   };
@@ -176,6 +190,50 @@ describe('ApiKeyGuard on /v1 routes', () => {
       ).resolves.toMatchObject({
         status: 200,
       });
+    });
+  });
+  describe('with a small failed-authentication limit behind one trusted proxy', () => {
+    let limitedApp: INestApplication;
+    let limitedUrl: string;
+    let limitedStore: ApiKeyStore;
+    const from = (address: string, authorization?: string) =>
+      call('GET', '/v1/subscriptions', authorization, limitedUrl, { 'x-forwarded-for': address });
+    const badKey = `Bearer sdk_${'B'.repeat(43)}`;
+
+    beforeAll(async () => {
+      limitedApp = await startApp({
+        cacheTtlMs: 0,
+        rateLimit: { perSecond: 1_000, burst: 1_000 },
+        failedAuthLimit: { burst: 2, perMinute: 1, maxAddresses: 100 },
+        trustProxyHops: 1,
+      });
+      limitedUrl = await limitedApp.getUrl();
+      limitedStore = limitedApp.get(ApiKeyStore);
+    });
+    afterAll(() => limitedApp.close());
+
+    it('answers 429 once an address has spent its failures, and limits each address on its own', async () => {
+      const statuses = [];
+      for (const authorization of [badKey, undefined, badKey])
+        statuses.push(await from('203.0.113.1', authorization));
+      expect(statuses.map((r) => r.status)).toEqual([401, 401, 429]);
+      expect(statuses[2].body).toMatchObject({ code: 'too_many_failed_authentications', status: 429 });
+      expect(statuses[2].headers.get('retry-after')).toBe('60');
+      expect(statuses[2].headers.get('www-authenticate')).toBeNull();
+
+      // Not cached (TTL 0), so it would need a token from the limited address; another has its own.
+      const { key } = await createKey(limitedStore, 'read');
+      await expect(from('203.0.113.1', `Bearer ${key}`)).resolves.toMatchObject({ status: 429 });
+      await expect(from('203.0.113.2', `Bearer ${key}`)).resolves.toMatchObject({ status: 200 });
+      await expect(from('203.0.113.2', badKey)).resolves.toMatchObject({ status: 401 });
+    });
+
+    it('gives the token back when the key turns out valid', async () => {
+      const { key } = await createKey(limitedStore, 'read');
+      const statuses = [];
+      for (const authorization of [badKey, `Bearer ${key}`, `Bearer ${key}`, badKey, badKey])
+        statuses.push((await from('203.0.113.3', authorization)).status);
+      expect(statuses).toEqual([401, 200, 200, 401, 429]);
     });
   });
 });

@@ -70,7 +70,14 @@ export const apiEnv = {
   API_RATE_LIMIT_PER_SECOND: positiveInt(50),
   API_RATE_LIMIT_BURST: positiveInt(100),
   API_KEY_CACHE_TTL_MS: durationMs(5_000),
+  API_AUTH_FAILURE_BURST: positiveInt(20),
+  API_AUTH_FAILURES_PER_MINUTE: positiveInt(10),
+  API_AUTH_FAILURE_MAX_ADDRESSES: positiveInt(10_000),
+  /** 0: the peer address is the client; behind n proxies, the n-th address from the right of X-Forwarded-For. */
+  API_TRUST_PROXY_HOPS: z.coerce.number().int().nonnegative().max(10).default(0),
 } as const;
+
+export type ApiEnv = z.infer<z.ZodObject<typeof apiEnv>>;
 
 /**
  * Published in this repository, so it protects nothing: it only lets `npm start` and the tests run

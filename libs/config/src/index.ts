@@ -3,6 +3,7 @@ export {
   adminKeyEnv,
   allowPrivateEndpoints,
   apiEnv,
+  type ApiEnv,
   booleanFlag,
   commonEnv,
   durationMs,

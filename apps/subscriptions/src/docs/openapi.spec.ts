@@ -19,7 +19,13 @@ async function registeredRoutes(): Promise<string[]> {
   @Module({ providers: [{ provide: PrismaService, useValue: {} }], exports: [PrismaService] })
   class NoDatabase {}
   @Module({
-    imports: [NoDatabase, ApiAuthModule.forRoot({ rateLimit: { perSecond: 1, burst: 1 } })],
+    imports: [
+      NoDatabase,
+      ApiAuthModule.forRoot({
+        rateLimit: { perSecond: 1, burst: 1 },
+        failedAuthLimit: { burst: 1, perMinute: 1, maxAddresses: 1 },
+      }),
+    ],
     controllers: CONTROLLERS,
     providers: dependencies.map((provide) => ({ provide, useValue: {} })),
   })

@@ -57,7 +57,13 @@ const Problem = z
 const PROBLEM_REF = { $ref: '#/components/schemas/Problem' };
 
 /** Problems any /v1 route may answer. */
-const ALWAYS: readonly ProblemCode[] = ['validation_failed', 'unauthorized', 'forbidden', 'rate_limited'];
+const ALWAYS: readonly ProblemCode[] = [
+  'validation_failed',
+  'unauthorized',
+  'forbidden',
+  'rate_limited',
+  'too_many_failed_authentications',
+];
 const WITH_BODY: readonly ProblemCode[] = ['malformed_json', 'payload_too_large', 'unsupported_media_type'];
 
 export function openApiDocument(groups = API_ROUTES): OpenApiDocument {
