@@ -2,6 +2,7 @@ import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ProblemFilter } from '@smart-dairy/http-problem';
+import { JsonBodyInterceptor } from './json-body.interceptor';
 import { NestPinoLogger, type Logger } from './logger';
 import { ManagementServer } from './management-server';
 
@@ -9,7 +10,7 @@ export interface BootstrapOptions {
   service: string;
   port: number;
   logger: Logger;
-  /** Body size limit of the JSON parser; larger bodies get 413. */
+  /** Body size limit of the JSON parser; larger bodies get 413 (after authentication). */
   bodyLimit?: string;
   /** Set when ServiceKitModule serves the health endpoints on a management port. */
   managementPort?: number;
@@ -22,10 +23,10 @@ export async function bootstrapService(
 ): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(rootModule, {
     logger: new NestPinoLogger(logger),
+    // Bodies are parsed by JsonBodyInterceptor, after the guards have authenticated the request.
     bodyParser: false,
-    rawBody: true,
   });
-  app.useBodyParser('json', { limit: bodyLimit });
+  app.useGlobalInterceptors(new JsonBodyInterceptor(bodyLimit));
   app.useGlobalFilters(new ProblemFilter(logger));
   app.enableShutdownHooks();
   await app.listen(port, '0.0.0.0');
