@@ -1,4 +1,5 @@
-import { SubscriptionStatus, type PrismaService } from '@smart-dairy/db';
+import { generateApiKey } from '@smart-dairy/api-auth';
+import { SubscriptionStatus, type ApiKeyScope, type PrismaService } from '@smart-dairy/db';
 import { SecretCipher } from '@smart-dairy/secret-crypto';
 import { generateSecret } from '@smart-dairy/signing';
 import { randomBytes } from 'node:crypto';
@@ -29,4 +30,17 @@ export async function createSubscriptionRow(prisma: PrismaService, fixture: Subs
     },
   });
   return { ...row, secret };
+}
+
+/** Inserts an API key row directly, as ApiKeyStore.create would; returns the plaintext key. */
+export async function createApiKeyRow(
+  prisma: PrismaService,
+  scope: ApiKeyScope,
+  name: string,
+): Promise<string> {
+  const { key, prefix, hash } = generateApiKey();
+  await prisma.apiKey.create({
+    data: { id: `key_${randomBytes(16).toString('hex')}`, name, prefix, hash, scope },
+  });
+  return key;
 }

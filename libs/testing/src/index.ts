@@ -1,4 +1,4 @@
-export { createSubscriptionRow, type SubscriptionFixture } from './factories';
+export { createApiKeyRow, createSubscriptionRow, type SubscriptionFixture } from './factories';
 export { TEST_PARTITIONS, connectTestKafka, serviceEnv, uniquePrefix } from './test-kafka';
 export { SUITE_DATABASE_PREFIX, connectTestPrisma } from './test-prisma';
 export { TEST_SECRET_ENCRYPTION_KEYS } from './test-keys';
