@@ -30,6 +30,13 @@ describe('kafkaLogLevel', () => {
       'debug',
     ],
     [
+      'the same race answered for several topics at once',
+      ERROR,
+      'Response CreateTopics(key: 19, version: 3)',
+      { error: 'Topic creation errors' },
+      'debug',
+    ],
+    [
       'a consumer stopped by a loading coordinator',
       ERROR,
       "Crash: KafkaJSProtocolError: The coordinator is loading and hence can't process requests for this group",

@@ -32,6 +32,8 @@ const EXPECTED_ANSWERS = new Set(
     .map((code) => code.message),
 );
 
+const TOPIC_CREATION_ERRORS = 'Topic creation errors';
+
 /**
  * The kafkajs lines that say nothing is wrong:
  * - the idempotent producer's warning about limited retries: RecoveringProducer bounds every send on
@@ -58,6 +60,10 @@ export function kafkaLogLevel({ level, message, extra }: KafkaLogLine): PinoLeve
   if (mapped !== 'error' && mapped !== 'warn') return mapped;
   if (ROUTINE_MESSAGES.some((routine) => routine.test(message))) return 'debug';
   if (message.startsWith('Response ') && EXPECTED_ANSWERS.has(String(extra.error))) return 'debug';
+  // CreateTopics reports per-topic errors as one aggregate, also when every topic merely exists already
+  // (the race above). kafkajs's admin ignores that case and throws for any other, which fails
+  // ensureTopics and so the service's start, loudly: the line itself says nothing more.
+  if (message.startsWith('Response CreateTopics') && extra.error === TOPIC_CREATION_ERRORS) return 'debug';
   // A consumer that stopped on such an answer; kafkajs starts it again (the next line says so).
   const crash = /^Crash: KafkaJSProtocolError: (.*)$/s.exec(message);
   if (crash && EXPECTED_ANSWERS.has(crash[1])) return 'debug';
