@@ -154,7 +154,12 @@ describe('the pipeline when Postgres fails under it', () => {
 
   it('fails /health naming the stalled consumer while Postgres hangs with input waiting, and passes again', async () => {
     const ingestion = services[0] as ServiceProcess;
-    expect((await health(ingestion)).status).toBe(200);
+    // The outages above stalled it too: healthy again once its watch has seen the commits move on.
+    await waitFor(async () => (await health(ingestion)).status === 200, {
+      timeoutMs: 30_000,
+      intervalMs: 250,
+      description: 'ingestion /health healthy before the hang',
+    });
     proxy.hang();
     const waiting = await publish(5);
     const stalled = await waitFor(
