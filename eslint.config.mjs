@@ -56,6 +56,21 @@ export default [
     },
   },
   {
+    files: ['apps/**/*.ts'],
+    rules: {
+      // Services reach Kafka through @smart-dairy/kafka (KafkaTransport handlers, KafkaClient), so a change
+      // of client library stays inside that package.
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'kafkajs', message: 'Use @smart-dairy/kafka: @EventPattern handlers and KafkaClient.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: testFiles,
     rules: {
       '@nx/enforce-module-boundaries': boundaries(layering),

@@ -29,6 +29,7 @@ describe('dispatcher: what each answer leads to', () => {
     fixture = await new DispatcherFixture('dsp', prisma, {
       ...FAST_RETRIES,
       BREAKER_VOLUME_THRESHOLD: '100000',
+      BACKLOG_DEFER_MS: '300',
     }).start();
   });
 
@@ -173,6 +174,51 @@ describe('dispatcher: what each answer leads to', () => {
     expect(gap(1)).toBeLessThan(750 + 400);
   });
 
+  /** What the subscription service does after changing a secret. */
+  const announceRotation = (subscriptionId: string) =>
+    fixture.kafka.producer.send({
+      topic: fixture.kafka.topic(INTERNAL_TOPICS.subscriptionChanges),
+      messages: [
+        {
+          key: subscriptionId,
+          value: subscriptionChangeCodec.encode({
+            subscriptionId,
+            change: 'secret_rotated',
+            at: new Date().toISOString(),
+          }),
+        },
+      ],
+    });
+
+  it('parks a delivery whose run throws, never leaves it pending, and delivers it once the fault is gone', async () => {
+    const sub = await fixture.subscribe(receiver, 'run-throws');
+    // An empty signing secret (a damaged row) makes signing throw inside the run: a failure that is not
+    // the endpoint's answer, so no attempt is spent on it.
+    await prisma.subscription.update({
+      where: { id: sub.id },
+      data: { secretCiphertext: cipher.encrypt('', { subscriptionId: sub.id, slot: 'current' }) },
+    });
+    const [delivery] = await enqueueDeliveries(prisma, fixture.kafka, { subscriptionId: sub.id, count: 1 });
+    const parked = await waitFor(async () => {
+      const row = await prisma.delivery.findUnique({ where: { id: delivery!.deliveryId } });
+      return row?.status === 'retrying' && row.lastError === 'dispatch_failed' ? row : undefined;
+    });
+    expect(parked.attemptCount).toBe(0);
+    expect(receiver.hits('run-throws')).toHaveLength(0);
+
+    await prisma.subscription.update({
+      where: { id: sub.id },
+      data: { secretCiphertext: cipher.encrypt(sub.secret, { subscriptionId: sub.id, slot: 'current' }) },
+    });
+    await announceRotation(sub.id);
+    const settled = await fixture.settled(delivery!.deliveryId);
+    expect(settled.status).toBe('delivered');
+    expect(settled.attempts).toHaveLength(1);
+    expect(
+      receiver.hits('run-throws').filter((h) => h.deliveryId === delivery!.deliveryId && h.verified),
+    ).toHaveLength(1);
+  });
+
   it('signs with the new secret right after a rotation is announced', async () => {
     const sub = await fixture.subscribe(receiver, 'rotation');
     const [before] = await enqueueDeliveries(prisma, fixture.kafka, { subscriptionId: sub.id, count: 1 });
@@ -188,19 +234,7 @@ describe('dispatcher: what each answer leads to', () => {
         secretRotatedAt: new Date(),
       },
     });
-    await fixture.kafka.producer.send({
-      topic: fixture.kafka.topic(INTERNAL_TOPICS.subscriptionChanges),
-      messages: [
-        {
-          key: sub.id,
-          value: subscriptionChangeCodec.encode({
-            subscriptionId: sub.id,
-            change: 'secret_rotated',
-            at: new Date().toISOString(),
-          }),
-        },
-      ],
-    });
+    await announceRotation(sub.id);
     // The receiver now knows only the new secret: a delivery signed with the old one would fail.
     receiver.endpoint('rotation', rotated);
     await waitFor(async () => {

@@ -10,9 +10,9 @@ import { EntryQueries } from './entries/entry-queries';
 import { EntryStore } from './entries/entry-store';
 import { DlqController } from './http/dlq.controller';
 import { DeadLetterIntake } from './intake/dead-letter-intake';
+import { IntakeController } from './intake/intake.controller';
 import { OutcomeFollower } from './intake/outcome-follower';
 import { SubscriptionChangeFollower } from './intake/subscription-change-follower';
-import { TopicFollowers } from './intake/topic-followers';
 import { FailureStreaks } from './notifications/failure-streaks';
 import { OpsNotifier } from './notifications/ops-notifier';
 import { ReplayTasks } from './review/replay-tasks';
@@ -27,7 +27,7 @@ export class DlqReviewModule {
         ServiceKitModule.forRoot({ service: 'dlq-review', config, logger }),
         ApiAuthModule.fromEnv(config),
       ],
-      controllers: [DlqController, ConsoleController],
+      controllers: [DlqController, ConsoleController, IntakeController],
       providers: [
         { provide: DLQ_REVIEW_CONFIG, useValue: config },
         {
@@ -45,7 +45,6 @@ export class DlqReviewModule {
         DeadLetterIntake,
         OutcomeFollower,
         SubscriptionChangeFollower,
-        TopicFollowers,
       ],
     };
   }

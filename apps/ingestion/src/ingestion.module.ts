@@ -1,11 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ApiAuthModule } from '@smart-dairy/api-auth';
-import { ServiceKitModule, type Logger } from '@smart-dairy/service-kit';
+import {
+  SUBSCRIPTION_CHANGE_LISTENER,
+  ServiceKitModule,
+  SubscriptionChangesFollower,
+  type Logger,
+} from '@smart-dairy/service-kit';
 import { INGESTION_CONFIG, type IngestionConfig } from './config';
 import { EventsController } from './http/events.controller';
 import { HttpEventIntake } from './http/http-event-intake';
+import { CategoryEventsController, EVENTS_CONSUMER } from './pipeline/category-events.controller';
 import { EventBatchProcessor } from './pipeline/event-batch.processor';
-import { EventConsumer } from './pipeline/event-consumer';
 import { EventStore } from './pipeline/event-store';
 import { IngestionMetrics } from './pipeline/ingestion-metrics';
 import { SubscriptionView } from './subscriptions/subscription-view';
@@ -16,17 +21,27 @@ export class IngestionModule {
     return {
       module: IngestionModule,
       imports: [
-        ServiceKitModule.forRoot({ service: 'ingestion', config, logger }),
+        ServiceKitModule.forRoot({
+          service: 'ingestion',
+          config,
+          logger,
+          consumers: {
+            [EVENTS_CONSUMER]: {
+              concurrency: config.INGESTION_PARTITIONS_CONCURRENTLY,
+              chunkSize: config.INGESTION_CHUNK_SIZE,
+            },
+          },
+        }),
         ApiAuthModule.fromEnv(config),
       ],
-      controllers: [EventsController],
+      controllers: [EventsController, CategoryEventsController, SubscriptionChangesFollower],
       providers: [
         { provide: INGESTION_CONFIG, useValue: config },
         IngestionMetrics,
         EventStore,
         SubscriptionView,
+        { provide: SUBSCRIPTION_CHANGE_LISTENER, useExisting: SubscriptionView },
         EventBatchProcessor,
-        EventConsumer,
         HttpEventIntake,
       ],
     };

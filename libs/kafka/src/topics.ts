@@ -37,7 +37,8 @@ export interface TopicSpec {
   partitions: number;
 }
 
-const DELIVERY_TOPICS: readonly string[] = [
+/** The delivery task topics, highest priority first. */
+export const DELIVERY_TOPICS: readonly InternalTopic[] = [
   INTERNAL_TOPICS.deliveriesHigh,
   INTERNAL_TOPICS.deliveriesMedium,
   INTERNAL_TOPICS.deliveriesLow,

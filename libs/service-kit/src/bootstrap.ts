@@ -2,6 +2,7 @@ import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ProblemFilter } from '@smart-dairy/http-problem';
+import { KafkaTransport } from '@smart-dairy/kafka';
 import { JsonBodyInterceptor } from './json-body.interceptor';
 import { NestPinoLogger, type Logger } from './logger';
 import { ManagementServer } from './management-server';
@@ -16,7 +17,7 @@ export interface BootstrapOptions {
   managementPort?: number;
 }
 
-/** Creates the Nest app with JSON logs and shutdown hooks and starts listening. */
+/** Creates the Nest app with JSON logs and shutdown hooks, starts its Kafka consumers and listens. */
 export async function bootstrapService(
   rootModule: DynamicModule,
   { service, port, logger, bodyLimit = '1mb', managementPort }: BootstrapOptions,
@@ -29,6 +30,11 @@ export async function bootstrapService(
   app.useGlobalInterceptors(new JsonBodyInterceptor(bodyLimit));
   app.useGlobalFilters(new ProblemFilter(logger));
   app.enableShutdownHooks();
+  // The service's Kafka consumers (its @EventPattern handlers); none in a service without handlers.
+  app.connectMicroservice({ strategy: app.get(KafkaTransport) });
+  // Consumers start after the bootstrap hooks (caches loaded) and before the port opens.
+  await app.init();
+  await app.startAllMicroservices();
   await app.listen(port, '0.0.0.0');
   logger.info({ port }, `${service} listening`);
   if (managementPort !== undefined) await app.get(ManagementServer).listen();

@@ -5,3 +5,8 @@ export type { CheckResult, ReadinessReport } from './readiness';
 export { ServiceKitModule, type ServiceKitConfig, type ServiceKitOptions } from './service-kit.module';
 export { LOGGER, READINESS_CHECKS, SERVICE_NAME, type ReadinessCheck } from './tokens';
 export { startService, type StartServiceOptions } from './start-service';
+export {
+  SUBSCRIPTION_CHANGE_LISTENER,
+  SubscriptionChangesFollower,
+  type SubscriptionChangeListener,
+} from './subscription-changes.follower';

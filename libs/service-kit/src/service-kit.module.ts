@@ -1,7 +1,7 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { kafkaSecurity, type KafkaSecurityVariables } from '@smart-dairy/config';
 import { DbModule, PrismaService, checkDatabase } from '@smart-dairy/db';
-import { KafkaClient } from '@smart-dairy/kafka';
+import { KafkaClient, KafkaTransport, type ConsumerTuning } from '@smart-dairy/kafka';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { HealthEndpoints } from './health-endpoints';
 import { HealthController } from './health.controller';
@@ -33,6 +33,8 @@ export interface ServiceKitOptions {
   service: string;
   config: ServiceKitConfig;
   logger: Logger;
+  /** Settings of the service's Kafka consumers (its `@EventPattern` handlers), by consumer name. */
+  consumers?: Record<string, ConsumerTuning>;
 }
 
 function assertNoStall(kafka: KafkaClient): void {
@@ -71,7 +73,7 @@ class KafkaShutdown implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class ServiceKitModule {
-  static forRoot({ service, config, logger }: ServiceKitOptions): DynamicModule {
+  static forRoot({ service, config, logger, consumers }: ServiceKitOptions): DynamicModule {
     // Here, not in the provider: inconsistent settings or a missing file stop the start as a ConfigError.
     const security = kafkaSecurity(config, service);
     const managementPort = config.MANAGEMENT_PORT;
@@ -125,6 +127,11 @@ export class ServiceKitModule {
           },
         },
         KafkaShutdown,
+        {
+          provide: KafkaTransport,
+          inject: [KafkaClient],
+          useFactory: (kafka: KafkaClient) => new KafkaTransport(kafka, logger, consumers),
+        },
         ReadinessService,
         HealthEndpoints,
         ...(managementPort === undefined
@@ -147,7 +154,7 @@ export class ServiceKitModule {
           },
         },
       ],
-      exports: [SERVICE_NAME, LOGGER, Registry, KafkaClient, DbModule],
+      exports: [SERVICE_NAME, LOGGER, Registry, KafkaClient, KafkaTransport, DbModule],
     };
   }
 }

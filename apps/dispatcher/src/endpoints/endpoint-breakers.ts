@@ -1,18 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import CircuitBreaker from 'opossum';
 import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
-import type { SendResult } from '../delivery/webhook-sender';
 import { DispatcherMetrics } from '../dispatcher-metrics';
 
 /** Thrown inside the breaker so that opossum counts a non-success as a failure. */
 class UnsuccessfulAttempt extends Error {
-  constructor(readonly result: SendResult) {
+  constructor(readonly result: unknown) {
     super('unsuccessful attempt');
   }
 }
 
-export type GuardedSend =
-  | { kind: 'sent'; result: SendResult }
+export type GuardedSend<T> =
+  | { kind: 'sent'; result: T }
   /** The breaker refused to send; retry after `retryInMs` without spending the budget. */
   | { kind: 'refused'; retryInMs: number };
 
@@ -24,18 +23,18 @@ const HALF_OPEN_RETRY_MS = 1_000;
  */
 @Injectable()
 export class EndpointBreakers {
-  private readonly breakers = new Map<string, CircuitBreaker<[() => Promise<SendResult>], SendResult>>();
+  private readonly breakers = new Map<string, CircuitBreaker<[() => Promise<unknown>], unknown>>();
 
   constructor(
     @Inject(DISPATCHER_SETTINGS) private readonly settings: DispatcherSettings,
     private readonly metrics: DispatcherMetrics,
   ) {}
 
-  async send(
+  async send<T>(
     subscriptionId: string,
-    isSuccess: (result: SendResult) => boolean,
-    send: () => Promise<SendResult>,
-  ): Promise<GuardedSend> {
+    isSuccess: (result: T) => boolean,
+    send: () => Promise<T>,
+  ): Promise<GuardedSend<T>> {
     const breaker = this.breaker(subscriptionId);
     try {
       const result = await breaker.fire(async () => {
@@ -43,9 +42,9 @@ export class EndpointBreakers {
         if (!isSuccess(result)) throw new UnsuccessfulAttempt(result);
         return result;
       });
-      return { kind: 'sent', result };
+      return { kind: 'sent', result: result as T };
     } catch (error) {
-      if (error instanceof UnsuccessfulAttempt) return { kind: 'sent', result: error.result };
+      if (error instanceof UnsuccessfulAttempt) return { kind: 'sent', result: error.result as T };
       if ((error as { code?: string }).code === 'EOPENBREAKER') {
         return {
           kind: 'refused',
@@ -60,7 +59,7 @@ export class EndpointBreakers {
     let breaker = this.breakers.get(subscriptionId);
     if (!breaker) {
       const { config } = this.settings;
-      breaker = new CircuitBreaker((send: () => Promise<SendResult>) => send(), {
+      breaker = new CircuitBreaker((send: () => Promise<unknown>) => send(), {
         timeout: false,
         errorThresholdPercentage: config.BREAKER_ERROR_THRESHOLD_PERCENT,
         volumeThreshold: config.BREAKER_VOLUME_THRESHOLD,

@@ -1,10 +1,7 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { PrismaService, SubscriptionStatus } from '@smart-dairy/db';
-import { INTERNAL_TOPICS, KafkaClient } from '@smart-dairy/kafka';
-import { subscriptionChangeCodec } from '@smart-dairy/messages';
 import { SecretCipher } from '@smart-dairy/secret-crypto';
-import { LOGGER, type Logger } from '@smart-dairy/service-kit';
-import type { Consumer } from 'kafkajs';
+import { LOGGER, type Logger, type SubscriptionChangeListener } from '@smart-dairy/service-kit';
 
 export interface Endpoint {
   subscriptionId: string;
@@ -23,39 +20,21 @@ const ENTRY_TTL_MS = 60_000;
  * disable takes effect on the next delivery; the TTL bounds staleness if one is missed.
  */
 @Injectable()
-export class EndpointDirectory implements OnModuleDestroy {
+export class EndpointDirectory implements SubscriptionChangeListener {
   private readonly entries = new Map<string, { endpoint: Endpoint | null; loadedAt: number }>();
-  private consumer: Consumer | undefined;
 
   constructor(
     private readonly prisma: PrismaService,
-    private readonly kafka: KafkaClient,
     private readonly cipher: SecretCipher,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async start(): Promise<void> {
-    const consumer = this.kafka.replicaConsumer('dispatcher-subscriptions', { maxWaitTimeInMs: 100 });
-    this.consumer = consumer;
-    await consumer.connect();
-    await consumer.subscribe({ topic: this.kafka.topic(INTERNAL_TOPICS.subscriptionChanges) });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        const change = subscriptionChangeCodec.decode(message.value);
-        if (change.ok) this.entries.delete(change.value.subscriptionId);
-        else {
-          this.logger.error(
-            { error: change.error },
-            'unreadable subscription change; clearing the endpoint cache',
-          );
-          this.entries.clear();
-        }
-      },
-    });
+  subscriptionChanged(subscriptionId: string): void {
+    this.entries.delete(subscriptionId);
   }
 
-  forget(subscriptionId: string): void {
-    this.entries.delete(subscriptionId);
+  everythingChanged(): void {
+    this.entries.clear();
   }
 
   /** The endpoints of these subscriptions; a deleted or unknown subscription maps to null. */
@@ -109,9 +88,5 @@ export class EndpointDirectory implements OnModuleDestroy {
       );
       return null;
     }
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.consumer?.disconnect();
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { PrismaService } from '@smart-dairy/db';
-import { INTERNAL_TOPICS, KafkaClient, sizeBatches } from '@smart-dairy/kafka';
+import { INTERNAL_TOPICS, KafkaClient, sizeBatches, type OutgoingMessage } from '@smart-dairy/kafka';
 import {
   deadLetterCodec,
   deliveryOutcomeCodec,
@@ -8,7 +8,6 @@ import {
   type DeliveryOutcome,
 } from '@smart-dairy/messages';
 import { LOGGER, type Logger } from '@smart-dairy/service-kit';
-import type { Message } from 'kafkajs';
 import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
 import type { AttemptData, AttemptWrite } from './attempt-write';
 
@@ -191,7 +190,7 @@ export class AttemptRecorder implements OnApplicationShutdown {
 
   private async publish(writes: AttemptWrite[]): Promise<void> {
     const now = new Date().toISOString();
-    const outcomes: Message[] = writes.map((w) => {
+    const outcomes: OutgoingMessage[] = writes.map((w) => {
       const outcome: DeliveryOutcome = {
         deliveryId: w.task.deliveryId,
         subscriptionId: w.task.subscriptionId,
@@ -208,7 +207,7 @@ export class AttemptRecorder implements OnApplicationShutdown {
       return { key: w.task.subscriptionId, value: deliveryOutcomeCodec.encode(outcome) };
     });
     const deadLetters = await this.deadLetters(writes, now);
-    const sends: [string, Message[]][] = [
+    const sends: [string, OutgoingMessage[]][] = [
       [this.kafka.topic(INTERNAL_TOPICS.outcomes), outcomes],
       [this.kafka.topic(INTERNAL_TOPICS.deadLetter), deadLetters],
     ];
@@ -218,7 +217,7 @@ export class AttemptRecorder implements OnApplicationShutdown {
     }
   }
 
-  private async deadLetters(writes: AttemptWrite[], movedAt: string): Promise<Message[]> {
+  private async deadLetters(writes: AttemptWrite[], movedAt: string): Promise<OutgoingMessage[]> {
     const dead = writes.filter((w) => w.next.status === 'dead_lettered');
     if (dead.length === 0) return [];
     const rows = await this.prisma.deliveryAttempt.findMany({

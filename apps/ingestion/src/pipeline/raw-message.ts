@@ -1,14 +1,7 @@
-import type { IHeaders } from 'kafkajs';
+import type { IHeaders, KafkaRecord } from '@smart-dairy/kafka';
 
 /** A message as read from a category topic, before anything is known about its content. */
-export interface RawMessage {
-  topic: string;
-  partition: number;
-  offset: string;
-  key: Buffer | null;
-  value: Buffer | null;
-  headers?: IHeaders;
-}
+export type RawMessage = Pick<KafkaRecord, 'topic' | 'partition' | 'offset' | 'key' | 'value' | 'headers'>;
 
 export function headersAsStrings(headers: IHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};

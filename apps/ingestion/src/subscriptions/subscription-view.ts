@@ -1,27 +1,22 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { PrismaService, SubscriptionStatus } from '@smart-dairy/db';
-import { INTERNAL_TOPICS, KafkaClient } from '@smart-dairy/kafka';
-import { subscriptionChangeCodec } from '@smart-dairy/messages';
-import { LOGGER, type Logger } from '@smart-dairy/service-kit';
-import type { Consumer } from 'kafkajs';
+import { LOGGER, type Logger, type SubscriptionChangeListener } from '@smart-dairy/service-kit';
 import { INGESTION_CONFIG, type IngestionConfig } from '../config';
 import { SubscriptionIndex, type IndexedSubscription } from './subscription-index';
 
 const columns = { id: true, events: true, status: true, deletedAt: true } as const;
 
 /**
- * Keeps the subscription index current: a full load at start, every announcement on
+ * Keeps the subscription index current: a full load before events are read, every announcement on
  * `subscriptions.changes` as it happens, and a periodic full reload as a safety net.
  */
 @Injectable()
-export class SubscriptionView implements OnModuleDestroy {
+export class SubscriptionView implements SubscriptionChangeListener, OnApplicationBootstrap, OnModuleDestroy {
   private readonly index = new SubscriptionIndex();
-  private consumer: Consumer | undefined;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly prisma: PrismaService,
-    private readonly kafka: KafkaClient,
     @Inject(INGESTION_CONFIG) private readonly config: IngestionConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -30,26 +25,8 @@ export class SubscriptionView implements OnModuleDestroy {
     return this.index.match(eventType);
   }
 
-  async start(): Promise<void> {
-    // Every replica must see every announcement.
-    const consumer = this.kafka.replicaConsumer('ingestion-subscriptions', { maxWaitTimeInMs: 100 });
-    this.consumer = consumer;
-    await consumer.connect();
-    await consumer.subscribe({ topic: this.kafka.topic(INTERNAL_TOPICS.subscriptionChanges) });
-    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        const change = subscriptionChangeCodec.decode(message.value);
-        if (!change.ok) {
-          this.logger.error({ error: change.error }, 'unreadable subscription change; doing a full reload');
-          await this.reloadAll();
-          return;
-        }
-        await this.reloadOne(change.value.subscriptionId);
-      },
-    });
-    await joined;
-    // Loaded after joining, so a change announced during start-up is either in the load or consumed.
+  /** Before the consumers start (the transport starts them after the bootstrap hooks). */
+  async onApplicationBootstrap(): Promise<void> {
     await this.reloadAll();
     this.timer = setInterval(() => {
       this.reloadAll().catch((error: unknown) =>
@@ -59,9 +36,16 @@ export class SubscriptionView implements OnModuleDestroy {
     this.timer.unref();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  onModuleDestroy(): void {
     clearInterval(this.timer);
-    await this.consumer?.disconnect();
+  }
+
+  subscriptionChanged(subscriptionId: string): Promise<void> {
+    return this.reloadOne(subscriptionId);
+  }
+
+  everythingChanged(): Promise<void> {
+    return this.reloadAll();
   }
 
   private async reloadAll(): Promise<void> {

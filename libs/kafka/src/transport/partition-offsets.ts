@@ -27,6 +27,24 @@ export class PartitionOffsets {
     return this.pending.delete(BigInt(offset));
   }
 
+  /**
+   * Gives up offsets tracked by a batch that is abandoned (its partition went elsewhere, or the consumer
+   * stops). A batch is always the newest work of its partition, so the commit point moves back to its
+   * first offset: the next owner reads them again.
+   */
+  untrack(offsets: readonly string[]): void {
+    if (offsets.length === 0) return;
+    let first: bigint | undefined;
+    for (const offset of offsets) {
+      const value = BigInt(offset);
+      this.pending.delete(value);
+      if (first === undefined || value < first) first = value;
+    }
+    if (first !== undefined && this.highestSeen !== undefined && this.highestSeen >= first) {
+      this.highestSeen = first - 1n;
+    }
+  }
+
   /** After a failed commit: report the same offset again next time. */
   commitFailed(): void {
     this.lastCommitted = undefined;

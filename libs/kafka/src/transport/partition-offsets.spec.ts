@@ -45,4 +45,15 @@ describe('PartitionOffsets', () => {
     offsets.complete('9007199254740993');
     expect(offsets.takeCommittable()).toBe('9007199254740994');
   });
+
+  it('moves the commit point back to the first offset of an abandoned batch', () => {
+    const offsets = new PartitionOffsets();
+    offsets.track('3');
+    offsets.complete('3');
+    for (const o of ['4', '5', '6']) offsets.track(o);
+    offsets.untrack(['4', '5', '6']);
+    expect(offsets.inFlight).toBe(0);
+    expect(offsets.isPending('5')).toBe(false);
+    expect(offsets.takeCommittable()).toBe('4');
+  });
 });

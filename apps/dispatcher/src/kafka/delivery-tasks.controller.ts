@@ -1,0 +1,67 @@
+import { Inject } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import {
+  DELIVERY_TOPICS,
+  KafkaBatchContext,
+  KafkaController,
+  KafkaTransport,
+  type ConsumerOptions,
+  type KafkaRecord,
+} from '@smart-dairy/kafka';
+import { deliveryTaskCodec } from '@smart-dairy/messages';
+import { LOGGER, type Logger } from '@smart-dairy/service-kit';
+import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
+import { DeliveryIntake, type IncomingTask } from '../delivery/delivery-intake';
+import { DispatcherMetrics } from '../dispatcher-metrics';
+
+export const DELIVERY_CONSUMER = 'dispatcher';
+const SHED_CHECK_INTERVAL_MS = 1_000;
+
+/**
+ * The delivery task topics. Tasks finish out of order, seconds after they were read: the transport
+ * pauses partitions past the in-flight budgets and commits below the lowest unfinished task.
+ */
+@KafkaController()
+export class DeliveryTasksController {
+  constructor(
+    private readonly intake: DeliveryIntake,
+    private readonly metrics: DispatcherMetrics,
+    private readonly transport: KafkaTransport,
+    @Inject(DISPATCHER_SETTINGS) private readonly settings: DispatcherSettings,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  @EventPattern(DELIVERY_CONSUMER, {
+    topics: DELIVERY_TOPICS,
+    completion: 'tracked',
+    maxWaitTimeInMs: 50,
+  } satisfies ConsumerOptions)
+  async take(@Payload() records: KafkaRecord[], @Ctx() context: KafkaBatchContext): Promise<void> {
+    const tasks: IncomingTask[] = [];
+    const unreadable: string[] = [];
+    for (const record of records) {
+      const decoded = deliveryTaskCodec.decode(record.value);
+      if (decoded.ok) tasks.push({ task: decoded.value, finished: () => context.complete(record.offset) });
+      else {
+        unreadable.push(record.offset);
+        this.logger.error(
+          { topic: record.topic, partition: record.partition, offset: record.offset, error: decoded.error },
+          'unreadable delivery task skipped',
+        );
+      }
+    }
+    await this.intake.accept(tasks);
+    // Only after the intake took the batch: a rejected batch is handed over again, whole.
+    for (const offset of unreadable) context.complete(offset);
+    this.metrics.lag.set({ topic: context.topic, partition: context.partition }, context.offsetLag);
+  }
+
+  /** Deliveries waiting behind slow endpoints give their budget back while intake is held back. */
+  @Interval(SHED_CHECK_INTERVAL_MS)
+  shedWhileHeldBack(): void {
+    if (this.transport.isHoldingBack(DELIVERY_CONSUMER)) {
+      this.intake.shedStalled(this.settings.config.BACKLOG_SHED_AFTER_MS);
+    }
+  }
+}
