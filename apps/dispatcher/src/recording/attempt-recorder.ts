@@ -1,4 +1,9 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { PrismaService } from '@smart-dairy/db';
 import { INTERNAL_TOPICS, KafkaClient, sizeBatches, type OutgoingMessage } from '@smart-dairy/kafka';
 import {
@@ -17,6 +22,7 @@ interface Pending {
 }
 
 const RETRY_FLUSH_AFTER_MS = 1_000;
+const SHUTDOWN_DRAIN_MS = 5_000;
 // The attempt rows keep 64 KiB of each answer; a dead letter carries the start of each, so that one with
 // every attempt and the largest event data stays well under Kafka's 1 MiB message limit.
 const DEAD_LETTER_RESPONSE_CHARS = 4 * 1024;
@@ -28,7 +34,7 @@ const DEAD_LETTER_RESPONSE_CHARS = 4 * 1024;
  * batch (nothing is dropped); meanwhile the in-flight budget stops new intake.
  */
 @Injectable()
-export class AttemptRecorder implements OnApplicationShutdown {
+export class AttemptRecorder implements BeforeApplicationShutdown, OnApplicationShutdown {
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
@@ -58,6 +64,18 @@ export class AttemptRecorder implements OnApplicationShutdown {
       this.timer = undefined;
       await (this.flushing ?? this.flushNow());
     }
+  }
+
+  /**
+   * After the Kafka transport stopped intake and waited for deliveries (module destroy), and before it
+   * commits (transport close): what is still queued is written, so its offsets can be committed. With
+   * Postgres away that cannot succeed; after a few seconds the rest is left to be read again.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_DRAIN_MS)));
+    await Promise.race([this.drain(), bound]);
+    clearTimeout(timer);
   }
 
   async onApplicationShutdown(): Promise<void> {
