@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { SecretCipher } from '@smart-dairy/secret-crypto';
-import { ServiceKitModule, type Logger } from '@smart-dairy/service-kit';
+import { PeriodicJobs, ServiceKitModule, type Logger } from '@smart-dairy/service-kit';
 import { DISPATCHER_SETTINGS, dispatcherSettings, type DispatcherConfig } from './config';
 import { DeliveryRunner } from './delivery/delivery-runner';
 import { WebhookSender } from './delivery/webhook-sender';
@@ -18,7 +19,10 @@ export class DispatcherModule {
   static forRoot(config: DispatcherConfig, logger: Logger): DynamicModule {
     return {
       module: DispatcherModule,
-      imports: [ServiceKitModule.forRoot({ service: 'dispatcher', config, logger })],
+      imports: [
+        ServiceKitModule.forRoot({ service: 'dispatcher', config, logger }),
+        ScheduleModule.forRoot(),
+      ],
       providers: [
         { provide: DISPATCHER_SETTINGS, useValue: dispatcherSettings(config) },
         { provide: SecretCipher, useValue: SecretCipher.fromKeyRing(config.SECRET_ENCRYPTION_KEYS) },
@@ -30,6 +34,7 @@ export class DispatcherModule {
         AttemptRecorder,
         DeliveryRunner,
         DeliveryConsumer,
+        PeriodicJobs,
         RetryScheduler,
         MaintenanceJobs,
       ],
