@@ -3,6 +3,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { DELIVERY_TOPICS } from '@smart-dairy/kafka';
 import { SecretCipher } from '@smart-dairy/secret-crypto';
 import {
+  PeriodicJobs,
   SUBSCRIPTION_CHANGE_LISTENER,
   ServiceKitModule,
   SubscriptionChangesFollower,
@@ -56,6 +57,7 @@ export class DispatcherModule {
         DeliveryRunner,
         DeliveriesRepository,
         DeliveryIntake,
+        PeriodicJobs,
         RetryScheduler,
         MaintenanceJobs,
       ],

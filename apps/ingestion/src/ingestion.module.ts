@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { ApiAuthModule } from '@smart-dairy/api-auth';
 import {
+  PeriodicJobs,
   SUBSCRIPTION_CHANGE_LISTENER,
   ServiceKitModule,
   SubscriptionChangesFollower,
@@ -33,12 +35,14 @@ export class IngestionModule {
           },
         }),
         ApiAuthModule.fromEnv(config),
+        ScheduleModule.forRoot(),
       ],
       controllers: [EventsController, CategoryEventsController, SubscriptionChangesFollower],
       providers: [
         { provide: INGESTION_CONFIG, useValue: config },
         IngestionMetrics,
         EventStore,
+        PeriodicJobs,
         SubscriptionView,
         { provide: SUBSCRIPTION_CHANGE_LISTENER, useExisting: SubscriptionView },
         EventBatchProcessor,

@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { ApiAuthModule } from '@smart-dairy/api-auth';
 import { SecretCipher } from '@smart-dairy/secret-crypto';
-import { ServiceKitModule, type Logger } from '@smart-dairy/service-kit';
+import { PeriodicJobs, ServiceKitModule, type Logger } from '@smart-dairy/service-kit';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { EventTypesController } from './catalog/event-types';
@@ -37,6 +38,7 @@ export class SubscriptionsModule {
       imports: [
         ServiceKitModule.forRoot({ service: 'subscriptions', config, logger }),
         ApiAuthModule.fromEnv(config),
+        ScheduleModule.forRoot(),
       ],
       controllers: CONTROLLERS,
       providers: [
@@ -59,6 +61,7 @@ export class SubscriptionsModule {
         SubscriptionsService,
         DeliveriesService,
         StatsService,
+        PeriodicJobs,
         RotationReminder,
         SecretReencryptionJob,
       ],

@@ -1,6 +1,7 @@
 export { bootstrapService, type BootstrapOptions } from './bootstrap';
 export { HealthController } from './health.controller';
 export { createLogger, NestPinoLogger, type Logger } from './logger';
+export { PeriodicJobs, type PeriodicJob, type PeriodicSchedule } from './periodic-jobs';
 export type { CheckResult, ReadinessReport } from './readiness';
 export { ServiceKitModule, type ServiceKitConfig, type ServiceKitOptions } from './service-kit.module';
 export { LOGGER, READINESS_CHECKS, SERVICE_NAME, type ReadinessCheck } from './tokens';

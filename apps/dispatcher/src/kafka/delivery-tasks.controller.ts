@@ -1,5 +1,4 @@
-import { Inject } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
+import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
   DELIVERY_TOPICS,
@@ -10,7 +9,7 @@ import {
   type KafkaRecord,
 } from '@smart-dairy/kafka';
 import { deliveryTaskCodec } from '@smart-dairy/messages';
-import { LOGGER, type Logger } from '@smart-dairy/service-kit';
+import { LOGGER, PeriodicJobs, type Logger } from '@smart-dairy/service-kit';
 import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
 import { DeliveryIntake, type IncomingTask } from '../delivery/delivery-intake';
 import { DispatcherMetrics } from '../dispatcher-metrics';
@@ -23,14 +22,22 @@ const SHED_CHECK_INTERVAL_MS = 1_000;
  * pauses partitions past the in-flight budgets and commits below the lowest unfinished task.
  */
 @KafkaController()
-export class DeliveryTasksController {
+export class DeliveryTasksController implements OnApplicationBootstrap {
   constructor(
     private readonly intake: DeliveryIntake,
     private readonly metrics: DispatcherMetrics,
     private readonly transport: KafkaTransport,
+    private readonly jobs: PeriodicJobs,
     @Inject(DISPATCHER_SETTINGS) private readonly settings: DispatcherSettings,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
+
+  onApplicationBootstrap(): void {
+    this.jobs.schedule(
+      { name: 'shed-stalled-deliveries', run: async () => this.shedWhileHeldBack() },
+      { everyMs: SHED_CHECK_INTERVAL_MS, unref: true },
+    );
+  }
 
   @EventPattern(DELIVERY_CONSUMER, {
     topics: DELIVERY_TOPICS,
@@ -58,8 +65,7 @@ export class DeliveryTasksController {
   }
 
   /** Deliveries waiting behind slow endpoints give their budget back while intake is held back. */
-  @Interval(SHED_CHECK_INTERVAL_MS)
-  shedWhileHeldBack(): void {
+  private shedWhileHeldBack(): void {
     if (this.transport.isHoldingBack(DELIVERY_CONSUMER)) {
       this.intake.shedStalled(this.settings.config.BACKLOG_SHED_AFTER_MS);
     }

@@ -1,6 +1,6 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { PrismaService, SubscriptionStatus } from '@smart-dairy/db';
-import { LOGGER, type Logger } from '@smart-dairy/service-kit';
+import { LOGGER, PeriodicJobs, type Logger } from '@smart-dairy/service-kit';
 import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
 import { SubscriptionDisabler } from '../endpoints/subscription-disabler';
 
@@ -12,30 +12,20 @@ const PURGE_BATCH = 1_000;
  * past the retention period, in small batches so the table is never locked for long.
  */
 @Injectable()
-export class MaintenanceJobs implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-
+export class MaintenanceJobs implements OnApplicationBootstrap {
   constructor(
     private readonly prisma: PrismaService,
     private readonly disabler: SubscriptionDisabler,
     @Inject(DISPATCHER_SETTINGS) private readonly settings: DispatcherSettings,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly jobs: PeriodicJobs,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = Promise.all([this.disableDeadEndpoints(), this.purgeDelivered()])
-        .catch((error: unknown) => this.logger.error({ err: error }, 'maintenance pass failed'))
-        .finally(() => (this.running = undefined));
-    }, this.settings.config.MAINTENANCE_INTERVAL_MS);
-    this.timer.unref();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    // Two jobs, not one run of both: each fails, is logged and is waited for at shutdown on its own.
+    const schedule = { everyMs: this.settings.config.MAINTENANCE_INTERVAL_MS, unref: true };
+    this.jobs.schedule({ name: 'disable-dead-endpoints', run: () => this.disableDeadEndpoints() }, schedule);
+    this.jobs.schedule({ name: 'purge-delivered', run: () => this.purgeDelivered() }, schedule);
   }
 
   async disableDeadEndpoints(now = new Date()): Promise<string[]> {

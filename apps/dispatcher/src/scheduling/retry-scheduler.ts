@@ -1,8 +1,8 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { PrismaService } from '@smart-dairy/db';
 import { KafkaClient } from '@smart-dairy/kafka';
 import { publishDeliveryTasks, type DeliveryTask } from '@smart-dairy/messages';
-import { LOGGER, type Logger } from '@smart-dairy/service-kit';
+import { LOGGER, PeriodicJobs, type Logger } from '@smart-dairy/service-kit';
 import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
 
 interface DueRow {
@@ -22,29 +22,20 @@ interface DueRow {
  * keyed by subscription, to whichever replica owns that endpoint.
  */
 @Injectable()
-export class RetryScheduler implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-
+export class RetryScheduler implements OnApplicationBootstrap {
   constructor(
     private readonly prisma: PrismaService,
     private readonly kafka: KafkaClient,
     @Inject(DISPATCHER_SETTINGS) private readonly settings: DispatcherSettings,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly jobs: PeriodicJobs,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.releaseDue()
-        .catch((error: unknown) => this.logger.error({ err: error }, 'retry scheduler pass failed'))
-        .finally(() => (this.running = undefined));
-    }, this.settings.config.SCHEDULER_INTERVAL_MS);
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    this.jobs.schedule(
+      { name: 'retry-scheduler', run: () => this.releaseDue() },
+      { everyMs: this.settings.config.SCHEDULER_INTERVAL_MS },
+    );
   }
 
   /** Claims every due retry (in batches) and re-enqueues it; returns how many. */

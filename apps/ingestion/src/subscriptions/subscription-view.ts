@@ -1,6 +1,6 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { PrismaService, SubscriptionStatus } from '@smart-dairy/db';
-import { LOGGER, type Logger, type SubscriptionChangeListener } from '@smart-dairy/service-kit';
+import { LOGGER, PeriodicJobs, type Logger, type SubscriptionChangeListener } from '@smart-dairy/service-kit';
 import { INGESTION_CONFIG, type IngestionConfig } from '../config';
 import { SubscriptionIndex, type IndexedSubscription } from './subscription-index';
 
@@ -11,12 +11,12 @@ const columns = { id: true, events: true, status: true, deletedAt: true } as con
  * `subscriptions.changes` as it happens, and a periodic full reload as a safety net.
  */
 @Injectable()
-export class SubscriptionView implements SubscriptionChangeListener, OnApplicationBootstrap, OnModuleDestroy {
+export class SubscriptionView implements SubscriptionChangeListener, OnApplicationBootstrap {
   private readonly index = new SubscriptionIndex();
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly jobs: PeriodicJobs,
     @Inject(INGESTION_CONFIG) private readonly config: IngestionConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -28,16 +28,10 @@ export class SubscriptionView implements SubscriptionChangeListener, OnApplicati
   /** Before the consumers start (the transport starts them after the bootstrap hooks). */
   async onApplicationBootstrap(): Promise<void> {
     await this.reloadAll();
-    this.timer = setInterval(() => {
-      this.reloadAll().catch((error: unknown) =>
-        this.logger.error({ err: error }, 'subscription reload failed'),
-      );
-    }, this.config.SUBSCRIPTION_REFRESH_INTERVAL_MS);
-    this.timer.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
+    this.jobs.schedule(
+      { name: 'subscription-reload', run: () => this.reloadAll() },
+      { everyMs: this.config.SUBSCRIPTION_REFRESH_INTERVAL_MS, unref: true },
+    );
   }
 
   subscriptionChanged(subscriptionId: string): Promise<void> {

@@ -1,6 +1,6 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { PrismaService, type Prisma } from '@smart-dairy/db';
-import { LOGGER, type Logger } from '@smart-dairy/service-kit';
+import { LOGGER, PeriodicJobs, type Logger } from '@smart-dairy/service-kit';
 import { Gauge, Registry } from 'prom-client';
 import { SUBSCRIPTIONS_CONFIG, type SubscriptionsConfig } from '../config';
 import { RotationPolicy } from './rotation-policy';
@@ -14,8 +14,7 @@ const LISTED_IDS = 100;
  * are reminded even when nobody reads them.
  */
 @Injectable()
-export class RotationReminder implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer: NodeJS.Timeout | undefined;
+export class RotationReminder implements OnApplicationBootstrap {
   private readonly due: Gauge;
 
   constructor(
@@ -24,6 +23,7 @@ export class RotationReminder implements OnApplicationBootstrap, OnModuleDestroy
     @Inject(SUBSCRIPTIONS_CONFIG) private readonly config: SubscriptionsConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     registry: Registry,
+    private readonly jobs: PeriodicJobs,
   ) {
     this.due = new Gauge({
       name: 'subscriptions_secret_rotation_due',
@@ -33,50 +33,39 @@ export class RotationReminder implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   onApplicationBootstrap(): void {
-    const interval = this.config.SECRET_REMINDER_INTERVAL_MS;
-    if (interval === 0) return;
-    void this.remind();
-    this.timer = setInterval(() => void this.remind(), interval);
-    this.timer.unref();
+    const everyMs = this.config.SECRET_REMINDER_INTERVAL_MS;
+    if (everyMs === 0) return;
+    const job = { name: 'secret-rotation-reminder', run: () => this.remind() };
+    // Not awaited: the API need not wait for a reminder.
+    void this.jobs.runNow(job);
+    this.jobs.schedule(job, { everyMs, unref: true });
   }
 
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
-  }
-
-  /** Never throws: a failed run is logged and the next one tries again. */
   async remind(): Promise<void> {
-    try {
-      const cutoff = this.rotation.dueBefore(new Date());
-      const where: Prisma.SubscriptionWhereInput = {
-        deletedAt: null,
-        OR: [
-          { secretRotatedAt: { lte: cutoff } },
-          { secretRotatedAt: null, secretCreatedAt: { lte: cutoff } },
-        ],
-      };
-      const [count, listed] = await Promise.all([
-        this.prisma.subscription.count({ where }),
-        this.prisma.subscription.findMany({
-          where,
-          select: { id: true },
-          orderBy: { id: 'asc' },
-          take: LISTED_IDS,
-        }),
-      ]);
-      this.due.set(count);
-      if (count > 0) {
-        this.logger.warn(
-          {
-            count,
-            subscriptions: listed.map((s) => s.id),
-            periodDays: this.config.SECRET_ROTATION_PERIOD_DAYS,
-          },
-          'signing secrets due for rotation: POST /v1/subscriptions/{id}/rotate-secret',
-        );
-      }
-    } catch (error) {
-      this.logger.error({ err: error }, 'secret rotation reminder failed');
+    const cutoff = this.rotation.dueBefore(new Date());
+    const where: Prisma.SubscriptionWhereInput = {
+      deletedAt: null,
+      OR: [{ secretRotatedAt: { lte: cutoff } }, { secretRotatedAt: null, secretCreatedAt: { lte: cutoff } }],
+    };
+    // One query after the other, not Promise.all: a run ends only once both have, so none is left
+    // running when the service disconnects from Postgres at shutdown.
+    const count = await this.prisma.subscription.count({ where });
+    this.due.set(count);
+    if (count > 0) {
+      const listed = await this.prisma.subscription.findMany({
+        where,
+        select: { id: true },
+        orderBy: { id: 'asc' },
+        take: LISTED_IDS,
+      });
+      this.logger.warn(
+        {
+          count,
+          subscriptions: listed.map((s) => s.id),
+          periodDays: this.config.SECRET_ROTATION_PERIOD_DAYS,
+        },
+        'signing secrets due for rotation: POST /v1/subscriptions/{id}/rotate-secret',
+      );
     }
   }
 }
