@@ -52,6 +52,12 @@ export const commonEnv = {
   /** A consumer holding input without committing for this long fails /health. */
   CONSUMER_STALL_TIMEOUT_MS: positiveInt(120_000),
   SHUTDOWN_TIMEOUT_MS: durationMs(25_000),
+  /**
+   * A delivery made pending (and its task published) that is still pending this long after is handed out
+   * again by the dispatcher's retry scheduler: its task was lost between Postgres and Kafka. Far above any
+   * consumer lag, so a normal backlog is never sent twice.
+   */
+  PENDING_DELIVERY_LEASE_MS: durationMs(600_000),
   // Where a NetworkPolicy must tell monitoring from API clients, which it can only do by port.
   MANAGEMENT_PORT: z.coerce.number().int().min(1).max(65535).optional(),
 } as const;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, type DeliveryStatus } from '@smart-dairy/db';
+import { DeliveryStatus, PrismaService, type Priority } from '@smart-dairy/db';
+import type { AttemptWrite, NextState } from '../recording/attempt-write';
 
 /** What deciding whether to send a delivery task needs from its row. */
 export interface DeliveryRow {
@@ -9,7 +10,25 @@ export interface DeliveryRow {
   retryBudgetBase: number;
 }
 
-/** The dispatcher's SQL on the `deliveries` table. */
+/** A delivery the retry scheduler hands out again. */
+export interface DueDelivery {
+  id: string;
+  eventCategory: string;
+  eventId: string;
+  subscriptionId: string;
+  eventType: string;
+  priority: Priority;
+}
+
+const STATUS_AFTER: Record<NextState['status'], DeliveryStatus> = {
+  delivered: DeliveryStatus.delivered,
+  retrying: DeliveryStatus.retrying,
+  dead_lettered: DeliveryStatus.dead_lettered,
+  // Parked deliveries wait like retries, without an attempt.
+  parked: DeliveryStatus.retrying,
+};
+
+/** Every statement the dispatcher makes on the `deliveries` table. */
 @Injectable()
 export class DeliveriesRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -20,5 +39,70 @@ export class DeliveriesRepository {
       SELECT "id", "status", "attempt_count" AS "attemptCount", "retry_budget_base" AS "retryBudgetBase"
       FROM "deliveries" WHERE "id" = ANY(${ids}::text[])`;
     return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  /**
+   * Claims up to `limit` deliveries that are due: retries whose time has come, and pending deliveries
+   * whose lease ran out (their task was lost between Postgres and Kafka, or never consumed). Each claim
+   * moves the row's time forward, a retry by `claimMs` and a pending delivery by a new `leaseMs`, so a
+   * scheduler dying mid-way only delays it; `FOR UPDATE SKIP LOCKED` gives each row to one replica.
+   */
+  claimDue(limit: number, claimMs: number, leaseMs: number): Promise<DueDelivery[]> {
+    return this.prisma.$queryRaw<DueDelivery[]>`
+      UPDATE "deliveries" AS d
+      SET "next_attempt_at" = (now() AT TIME ZONE 'UTC') + make_interval(secs =>
+        CASE WHEN d."status" = ${DeliveryStatus.pending}::"DeliveryStatus" THEN ${leaseMs / 1000}::float8 ELSE ${claimMs / 1000}::float8 END)
+      FROM (
+        SELECT "id" FROM "deliveries"
+        WHERE "status" IN (${DeliveryStatus.retrying}::"DeliveryStatus", ${DeliveryStatus.pending}::"DeliveryStatus")
+          AND "next_attempt_at" <= (now() AT TIME ZONE 'UTC')
+        ORDER BY "next_attempt_at"
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED
+      ) AS due
+      WHERE d."id" = due."id"
+      RETURNING d."id", d."event_category" AS "eventCategory", d."event_id" AS "eventId",
+        d."subscription_id" AS "subscriptionId", d."event_type" AS "eventType", d."priority"`;
+  }
+
+  /**
+   * The state after each write, as one statement for the batch (part of the recorder's transaction);
+   * an older write never overtakes a newer one for the same delivery.
+   */
+  recordStates(writes: readonly AttemptWrite[]) {
+    const column = <T>(pick: (w: AttemptWrite) => T) => writes.map(pick);
+    return this.prisma.$executeRaw`
+      UPDATE "deliveries" AS d SET
+        "status" = v.status::"DeliveryStatus",
+        "attempt_count" = v.attempt_count,
+        "retry_budget_base" = v.budget_base,
+        "next_attempt_at" = v.next_attempt_at AT TIME ZONE 'UTC',
+        "last_error" = COALESCE(v.last_error, d."last_error"),
+        "last_status_code" = COALESCE(v.last_status_code, d."last_status_code"),
+        "delivered_at" = COALESCE(v.delivered_at AT TIME ZONE 'UTC', d."delivered_at"),
+        "updated_at" = now() AT TIME ZONE 'UTC'
+      FROM unnest(
+        ${column((w) => w.task.deliveryId)}::text[],
+        ${column((w) => STATUS_AFTER[w.next.status])}::text[],
+        ${column((w) => w.attemptCount)}::int[],
+        ${column((w) => w.budgetBase)}::int[],
+        ${column((w) => ('nextAttemptAt' in w.next ? w.next.nextAttemptAt.toISOString() : null))}::timestamptz[],
+        ${column((w) => (w.next.status === 'parked' ? w.next.why : (w.attempt?.errorClass ?? null)))}::text[],
+        ${column((w) => w.attempt?.statusCode ?? null)}::int[],
+        ${column((w) =>
+          w.next.status === 'delivered' ? (w.attempt?.finishedAt ?? new Date()).toISOString() : null,
+        )}::timestamptz[]
+      ) AS v(id, status, attempt_count, budget_base, next_attempt_at, last_error, last_status_code, delivered_at)
+      WHERE d."id" = v.id AND d."attempt_count" <= v.attempt_count`;
+  }
+
+  /** Deletes up to `limit` deliveries delivered before `cutoff` (attempts go with them); returns how many. */
+  purgeDelivered(cutoff: Date, limit: number): Promise<number> {
+    return this.prisma.$executeRaw`
+      DELETE FROM "deliveries" WHERE "id" IN (
+        SELECT "id" FROM "deliveries"
+        WHERE "status" = ${DeliveryStatus.delivered}::"DeliveryStatus"
+          AND "delivered_at" < ${cutoff.toISOString()}::timestamptz AT TIME ZONE 'UTC'
+        LIMIT ${limit})`;
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import { PrismaService, SubscriptionStatus } from '@smart-dairy/db';
 import { LOGGER, PeriodicJobs, type Logger } from '@smart-dairy/service-kit';
 import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
+import { DeliveriesRepository } from '../deliveries/deliveries.repository';
 import { SubscriptionDisabler } from '../endpoints/subscription-disabler';
 
 const PURGE_BATCH = 1_000;
@@ -15,6 +16,7 @@ const PURGE_BATCH = 1_000;
 export class MaintenanceJobs implements OnApplicationBootstrap {
   constructor(
     private readonly prisma: PrismaService,
+    private readonly deliveries: DeliveriesRepository,
     private readonly disabler: SubscriptionDisabler,
     @Inject(DISPATCHER_SETTINGS) private readonly settings: DispatcherSettings,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -45,11 +47,7 @@ export class MaintenanceJobs implements OnApplicationBootstrap {
     const cutoff = new Date(now.getTime() - this.settings.config.DELIVERED_RETENTION_MS);
     let purged = 0;
     for (;;) {
-      const count = await this.prisma.$executeRaw`
-        DELETE FROM "deliveries" WHERE "id" IN (
-          SELECT "id" FROM "deliveries"
-          WHERE "status" = 'delivered' AND "delivered_at" < ${cutoff.toISOString()}::timestamptz AT TIME ZONE 'UTC'
-          LIMIT ${PURGE_BATCH})`;
+      const count = await this.deliveries.purgeDelivered(cutoff, PURGE_BATCH);
       purged += count;
       if (count < PURGE_BATCH) break;
     }

@@ -14,6 +14,7 @@ import {
 } from '@smart-dairy/messages';
 import { LOGGER, type Logger } from '@smart-dairy/service-kit';
 import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
+import { DeliveriesRepository } from '../deliveries/deliveries.repository';
 import type { AttemptData, AttemptWrite } from './attempt-write';
 
 interface Pending {
@@ -41,6 +42,7 @@ export class AttemptRecorder implements BeforeApplicationShutdown, OnApplication
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly deliveries: DeliveriesRepository,
     private readonly kafka: KafkaClient,
     @Inject(DISPATCHER_SETTINGS) private readonly settings: DispatcherSettings,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -120,7 +122,7 @@ export class AttemptRecorder implements BeforeApplicationShutdown, OnApplication
     );
     await this.prisma.$transaction([
       ...(attempts.length ? [this.insertAttempts(attempts)] : []),
-      this.updateDeliveries(writes),
+      this.deliveries.recordStates(writes),
       ...this.updateFailureStreaks(writes),
     ]);
     await this.publish(writes);
@@ -147,34 +149,6 @@ export class AttemptRecorder implements BeforeApplicationShutdown, OnApplication
       ) AS v(delivery_id, attempt, status_code, latency_ms, error_class, error, response_body, started_at,
         finished_at)
       ON CONFLICT DO NOTHING`;
-  }
-
-  private updateDeliveries(writes: AttemptWrite[]) {
-    const column = <T>(pick: (w: AttemptWrite) => T) => writes.map(pick);
-    // One statement for the batch; an older write never overtakes a newer one for the same delivery.
-    return this.prisma.$executeRaw`
-      UPDATE "deliveries" AS d SET
-        "status" = v.status::"DeliveryStatus",
-        "attempt_count" = v.attempt_count,
-        "retry_budget_base" = v.budget_base,
-        "next_attempt_at" = v.next_attempt_at AT TIME ZONE 'UTC',
-        "last_error" = COALESCE(v.last_error, d."last_error"),
-        "last_status_code" = COALESCE(v.last_status_code, d."last_status_code"),
-        "delivered_at" = COALESCE(v.delivered_at AT TIME ZONE 'UTC', d."delivered_at"),
-        "updated_at" = now() AT TIME ZONE 'UTC'
-      FROM unnest(
-        ${column((w) => w.task.deliveryId)}::text[],
-        ${column((w) => (w.next.status === 'parked' ? 'retrying' : w.next.status))}::text[],
-        ${column((w) => w.attemptCount)}::int[],
-        ${column((w) => w.budgetBase)}::int[],
-        ${column((w) => ('nextAttemptAt' in w.next ? w.next.nextAttemptAt.toISOString() : null))}::timestamptz[],
-        ${column((w) => (w.next.status === 'parked' ? w.next.why : (w.attempt?.errorClass ?? null)))}::text[],
-        ${column((w) => w.attempt?.statusCode ?? null)}::int[],
-        ${column((w) =>
-          w.next.status === 'delivered' ? (w.attempt?.finishedAt ?? new Date()).toISOString() : null,
-        )}::timestamptz[]
-      ) AS v(id, status, attempt_count, budget_base, next_attempt_at, last_error, last_status_code, delivered_at)
-      WHERE d."id" = v.id AND d."attempt_count" <= v.attempt_count`;
   }
 
   /** A success ends a subscription's failure streak; a failure starts one if none is running. */

@@ -4,27 +4,20 @@ import { KafkaClient } from '@smart-dairy/kafka';
 import { publishDeliveryTasks, type DeliveryTask } from '@smart-dairy/messages';
 import { LOGGER, PeriodicJobs, type Logger } from '@smart-dairy/service-kit';
 import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
-
-interface DueRow {
-  id: string;
-  event_category: string;
-  event_id: string;
-  subscription_id: string;
-  event_type: string;
-  priority: 'high' | 'medium' | 'low';
-}
+import { DeliveriesRepository, type DueDelivery } from '../deliveries/deliveries.repository';
 
 /**
  * Durable retries: a waiting retry is a row in `retrying` with its due time, so it survives any
- * restart and holds no consumer or partition. Every replica polls; `FOR UPDATE SKIP LOCKED`
- * gives each due row to one of them, which pushes its due time forward by the claim timeout
- * (so a scheduler dying mid-way only delays it) and sends it back through the delivery topic,
- * keyed by subscription, to whichever replica owns that endpoint.
+ * restart and holds no consumer or partition. Every replica polls and claims due rows (see
+ * DeliveriesRepository.claimDue), then sends them back through the delivery topic, keyed by
+ * subscription, to whichever replica owns that endpoint. Pending deliveries whose lease ran out
+ * come back the same way: no delivery stays pending with no task left to send it.
  */
 @Injectable()
 export class RetryScheduler implements OnApplicationBootstrap {
   constructor(
     private readonly prisma: PrismaService,
+    private readonly deliveries: DeliveriesRepository,
     private readonly kafka: KafkaClient,
     @Inject(DISPATCHER_SETTINGS) private readonly settings: DispatcherSettings,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -50,46 +43,34 @@ export class RetryScheduler implements OnApplicationBootstrap {
     }
   }
 
-  private claim(): Promise<DueRow[]> {
-    const { SCHEDULER_BATCH_SIZE, SCHEDULER_CLAIM_TIMEOUT_MS } = this.settings.config;
-    return this.prisma.$queryRaw<DueRow[]>`
-      UPDATE "deliveries" AS d
-      SET "next_attempt_at" = (now() AT TIME ZONE 'UTC') + make_interval(secs => ${SCHEDULER_CLAIM_TIMEOUT_MS / 1000})
-      FROM (
-        SELECT "id" FROM "deliveries"
-        WHERE "status" = 'retrying' AND "next_attempt_at" <= (now() AT TIME ZONE 'UTC')
-        ORDER BY "next_attempt_at"
-        LIMIT ${SCHEDULER_BATCH_SIZE}
-        FOR UPDATE SKIP LOCKED
-      ) AS due
-      WHERE d."id" = due."id"
-      RETURNING d."id", d."event_category", d."event_id", d."subscription_id", d."event_type",
-        d."priority"::text AS "priority"`;
+  private claim(): Promise<DueDelivery[]> {
+    const { SCHEDULER_BATCH_SIZE, SCHEDULER_CLAIM_TIMEOUT_MS, PENDING_DELIVERY_LEASE_MS } = this.settings.config;
+    return this.deliveries.claimDue(SCHEDULER_BATCH_SIZE, SCHEDULER_CLAIM_TIMEOUT_MS, PENDING_DELIVERY_LEASE_MS);
   }
 
-  private async enqueue(due: DueRow[]): Promise<void> {
+  private async enqueue(due: DueDelivery[]): Promise<void> {
     // An event id is unique within its category only.
     const keyOf = (category: string, id: string) => `${category}\n${id}`;
     const events = await this.prisma.event.findMany({
-      where: { id: { in: [...new Set(due.map((d) => d.event_id))] } },
+      where: { id: { in: [...new Set(due.map((d) => d.eventId))] } },
       select: { category: true, id: true, occurredAt: true, data: true },
     });
     const byKey = new Map(events.map((e) => [keyOf(e.category, e.id), e]));
     const tasks: DeliveryTask[] = [];
     for (const row of due) {
-      const event = byKey.get(keyOf(row.event_category, row.event_id));
+      const event = byKey.get(keyOf(row.eventCategory, row.eventId));
       if (!event) {
         this.logger.error(
-          { deliveryId: row.id, eventId: row.event_id },
+          { deliveryId: row.id, eventId: row.eventId },
           'retry without its event; left for review',
         );
         continue;
       }
       tasks.push({
         deliveryId: row.id,
-        eventId: row.event_id,
-        eventType: row.event_type,
-        subscriptionId: row.subscription_id,
+        eventId: row.eventId,
+        eventType: row.eventType,
+        subscriptionId: row.subscriptionId,
         priority: row.priority,
         occurredAt: event.occurredAt.toISOString(),
         data: event.data as Record<string, unknown>,

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DeliveryStatus, PrismaService } from '@smart-dairy/db';
 import type { DeliveryTask } from '@smart-dairy/messages';
 import { categoryOf } from '@smart-dairy/schemas';
+import { INGESTION_CONFIG, type IngestionConfig } from '../config';
 import type { AcceptedEvent } from './accepted-event';
 import { eventContent } from './event-content';
 
@@ -20,7 +21,10 @@ const keyOf = (category: string, id: string) => `${category}\n${id}`;
 /** Writes events and deliveries in batches; every write is idempotent under replay. */
 @Injectable()
 export class EventStore {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(INGESTION_CONFIG) private readonly config: IngestionConfig,
+  ) {}
 
   async storeEvents(events: readonly AcceptedEvent[]): Promise<StoredBatch> {
     if (events.length === 0) return { fresh: [], duplicates: [], conflicts: [] };
@@ -100,9 +104,11 @@ export class EventStore {
     if (tasks.length === 0) return [];
     const inserted = await this.prisma.$queryRaw<{ id: string }[]>`
       INSERT INTO "deliveries" ("id", "event_category", "event_id", "subscription_id", "event_type", "priority",
-        "status", "created_at", "updated_at")
+        "status", "next_attempt_at", "created_at", "updated_at")
       SELECT v.id, split_part(v.event_type, '.', 1), v.event_id, v.subscription_id, v.event_type, v.priority::"Priority",
-        ${DeliveryStatus.pending}::"DeliveryStatus", now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+        ${DeliveryStatus.pending}::"DeliveryStatus",
+        (now() AT TIME ZONE 'UTC') + make_interval(secs => ${this.config.PENDING_DELIVERY_LEASE_MS / 1000}::float8),
+        now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
       FROM unnest(
         ${tasks.map((t) => t.deliveryId)}::text[],
         ${tasks.map((t) => t.eventId)}::text[],

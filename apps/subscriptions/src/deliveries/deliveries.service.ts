@@ -1,13 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DeliveryStatus, PrismaService, SubscriptionStatus } from '@smart-dairy/db';
 import { NotFoundProblem, ProblemError } from '@smart-dairy/http-problem';
 import { KafkaClient } from '@smart-dairy/kafka';
 import { publishDeliveryTasks } from '@smart-dairy/messages';
 import { auditEntry } from '../audit/audit-entry';
+import { SUBSCRIPTIONS_CONFIG, type SubscriptionsConfig } from '../config';
 import type { Actor } from '../http/actor';
 import { NEWEST_FIRST, after, toPage, type Page } from '../http/pagination';
 import { liveSubscription } from '../subscriptions/live-subscription';
 import { attemptView, deliveryView } from './delivery-view';
+import { pendingLeaseEnd } from './pending-lease';
 import {
   DELIVERY_ID,
   type DeliveryDetailView,
@@ -20,6 +22,7 @@ export class DeliveriesService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly kafka: KafkaClient,
+    @Inject(SUBSCRIPTIONS_CONFIG) private readonly config: SubscriptionsConfig,
   ) {}
 
   async list(subscriptionId: string, query: ListDeliveriesInput): Promise<Page<DeliveryView>> {
@@ -74,7 +77,7 @@ export class DeliveriesService {
     const [row] = await this.prisma.$transaction([
       this.prisma.delivery.update({
         where: { id },
-        data: { status: DeliveryStatus.pending, nextAttemptAt: null },
+        data: { status: DeliveryStatus.pending, nextAttemptAt: pendingLeaseEnd(this.config) },
       }),
       this.prisma.auditLogEntry.create({
         data: auditEntry(actor, 'delivery.retried', 'delivery', id, { previous_status: found.status }),

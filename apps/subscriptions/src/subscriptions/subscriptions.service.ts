@@ -22,6 +22,8 @@ import { LOGGER, type Logger } from '@smart-dairy/service-kit';
 import { generateSecret, rotateSecret } from '@smart-dairy/signing';
 import { randomBytes } from 'node:crypto';
 import { auditEntry } from '../audit/audit-entry';
+import { SUBSCRIPTIONS_CONFIG, type SubscriptionsConfig } from '../config';
+import { pendingLeaseEnd } from '../deliveries/pending-lease';
 import type { Actor } from '../http/actor';
 import { NEWEST_FIRST, after, toPage, type Page } from '../http/pagination';
 import { RotationPolicy } from '../secrets/rotation-policy';
@@ -50,6 +52,7 @@ export class SubscriptionsService {
     private readonly rotation: RotationPolicy,
     private readonly announcer: ChangeAnnouncer,
     private readonly kafka: KafkaClient,
+    @Inject(SUBSCRIPTIONS_CONFIG) private readonly config: SubscriptionsConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -213,6 +216,7 @@ export class SubscriptionsService {
           eventType: type,
           priority,
           status: DeliveryStatus.pending,
+          nextAttemptAt: pendingLeaseEnd(this.config),
         },
       }),
       this.prisma.auditLogEntry.create({
