@@ -219,6 +219,30 @@ describe('dispatcher: what each answer leads to', () => {
     ).toHaveLength(1);
   });
 
+  it('sends a pending delivery whose task was lost once its lease ends, and not before', async () => {
+    const sub = await fixture.subscribe(receiver, 'lost-task');
+    // Rows written, tasks never published: what a crash between Postgres and Kafka leaves behind.
+    const [expired] = await enqueueDeliveries(prisma, fixture.kafka, {
+      subscriptionId: sub.id,
+      count: 1,
+      publish: false,
+      leaseEndsAt: new Date(Date.now() - 1_000),
+    });
+    const [leased] = await enqueueDeliveries(prisma, fixture.kafka, {
+      subscriptionId: sub.id,
+      count: 1,
+      publish: false,
+      leaseEndsAt: new Date(Date.now() + 3_600_000),
+    });
+    const settled = await fixture.settled(expired!.deliveryId);
+    expect(settled.status).toBe('delivered');
+    // Ten scheduler passes later, the delivery still within its lease (a normal backlog) is left alone.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const waiting = await prisma.delivery.findUnique({ where: { id: leased!.deliveryId } });
+    expect(waiting?.status).toBe('pending');
+    expect(receiver.hits('lost-task').map((h) => h.deliveryId)).toEqual([expired!.deliveryId]);
+  });
+
   it('signs with the new secret right after a rotation is announced', async () => {
     const sub = await fixture.subscribe(receiver, 'rotation');
     const [before] = await enqueueDeliveries(prisma, fixture.kafka, { subscriptionId: sub.id, count: 1 });

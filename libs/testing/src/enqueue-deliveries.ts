@@ -9,6 +9,10 @@ export interface EnqueueOptions {
   count: number;
   eventType?: EventType;
   priority?: DeliveryTask['priority'];
+  /** False: the rows only, as if the process died between Postgres and Kafka. */
+  publish?: boolean;
+  /** When the pending deliveries' lease ends (see PENDING_DELIVERY_LEASE_MS); none by default. */
+  leaseEndsAt?: Date;
 }
 
 /**
@@ -18,7 +22,14 @@ export interface EnqueueOptions {
 export async function enqueueDeliveries(
   prisma: PrismaService,
   kafka: KafkaClient,
-  { subscriptionId, count, eventType = 'order.created', priority = 'high' }: EnqueueOptions,
+  {
+    subscriptionId,
+    count,
+    eventType = 'order.created',
+    priority = 'high',
+    publish = true,
+    leaseEndsAt,
+  }: EnqueueOptions,
 ): Promise<DeliveryTask[]> {
   const run = randomUUID().slice(0, 8);
   const occurredAt = new Date().toISOString();
@@ -56,8 +67,10 @@ export async function enqueueDeliveries(
       eventType,
       priority,
       status: DeliveryStatus.pending,
+      nextAttemptAt: leaseEndsAt ?? null,
     })),
   });
+  if (!publish) return tasks;
   for (let i = 0; i < tasks.length; i += 1_000) await publishDeliveryTasks(kafka, tasks.slice(i, i + 1_000));
   return tasks;
 }
