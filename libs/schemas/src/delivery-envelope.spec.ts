@@ -11,7 +11,7 @@ const envelope = buildEnvelope({
 });
 
 describe('buildEnvelope', () => {
-  it('maps the delivery onto the §4 field names', () => {
+  it('maps the delivery onto the field names of docs/protocol.md#envelope', () => {
     expect(envelope).toEqual({
       id: 'wh_4f8a1c2e9b7d6a5f4e3d2c1b0a998877',
       event: 'inventory.low',

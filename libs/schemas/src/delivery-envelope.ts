@@ -5,7 +5,10 @@ import { isoTimestamp } from './iso-timestamp';
 import type { Problem } from './problem';
 import { parseTypedMessage } from './typed-message';
 
-/** What a subscriber receives (§4.1): one event, addressed to one subscription, on one attempt. */
+/**
+ * What a subscriber receives (docs/protocol.md#envelope): one event, addressed to one subscription, on one
+ * attempt.
+ */
 export type DeliveryEnvelope<T extends EventType = EventType> = {
   [K in T]: {
     /** Delivery id: the same on every attempt of this event to this subscription. */

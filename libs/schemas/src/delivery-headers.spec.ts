@@ -1,7 +1,7 @@
 import { buildDeliveryHeaders } from './delivery-headers';
 
 describe('buildDeliveryHeaders', () => {
-  it('produces the headers of §4.3', () => {
+  it('produces the headers of docs/protocol.md#headers', () => {
     expect(
       buildDeliveryHeaders({
         deliveryId: 'wh_e42b5c040b5cb0499658c0f135404131',

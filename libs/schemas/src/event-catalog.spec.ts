@@ -11,8 +11,8 @@ import {
   type EventType,
 } from './event-catalog';
 
-// Appendix B of the integration guide, with the category of §3.1 and the priority of both.
-const APPENDIX_B: [EventType, string, string][] = [
+// The business types of docs/protocol.md#event-catalog, with their category and priority.
+const BUSINESS_TYPES: [EventType, string, string][] = [
   ['order.created', 'order', 'high'],
   ['order.updated', 'order', 'medium'],
   ['order.cancelled', 'order', 'high'],
@@ -29,7 +29,7 @@ const APPENDIX_B: [EventType, string, string][] = [
   ['product.updated', 'product', 'low'],
 ];
 
-// The platform's operational events (the guide's notify_ops_team), all delivered at high priority.
+// The platform's operational events (docs/protocol.md#system-events), all delivered at high priority.
 const SYSTEM_TYPES: [EventType, string, string][] = [
   ['system.dead_lettered', 'system', 'high'],
   ['system.subscription_disabled', 'system', 'high'],
@@ -42,13 +42,13 @@ const dataOf = (type: EventType, overrides: Record<string, unknown>) => ({
 });
 
 describe('event catalog', () => {
-  it('holds exactly the fourteen business types of Appendix B and the three system types', () => {
-    expect([...BUSINESS_EVENT_TYPES].sort()).toEqual(APPENDIX_B.map(([type]) => type).sort());
+  it('holds exactly the fourteen business types and the three system types', () => {
+    expect([...BUSINESS_EVENT_TYPES].sort()).toEqual(BUSINESS_TYPES.map(([type]) => type).sort());
     expect([...SYSTEM_EVENT_TYPES].sort()).toEqual(SYSTEM_TYPES.map(([type]) => type).sort());
     expect([...EVENT_TYPES].sort()).toEqual([...BUSINESS_EVENT_TYPES, ...SYSTEM_EVENT_TYPES].sort());
   });
 
-  it.each([...APPENDIX_B, ...SYSTEM_TYPES])(
+  it.each([...BUSINESS_TYPES, ...SYSTEM_TYPES])(
     '%s is a %s event of %s priority, version 1.0',
     (type, category, priority) => {
       const definition = EVENT_CATALOG[type];
@@ -78,7 +78,7 @@ describe('event catalog', () => {
     expect(result.error?.issues.map((issue) => issue.path)).toEqual([[field]]);
   });
 
-  // The fields of the example payloads in §3.2; partners code against these.
+  // The fields of the sample payloads (docs/protocol.md#event-catalog); partners code against them.
   it.each<[EventType, string[]]>([
     [
       'order.created',
@@ -189,7 +189,7 @@ describe('categories', () => {
     ]);
   });
 
-  it.each([...APPENDIX_B, ...SYSTEM_TYPES])('categoryOf(%s) is %s', (type, category) => {
+  it.each([...BUSINESS_TYPES, ...SYSTEM_TYPES])('categoryOf(%s) is %s', (type, category) => {
     expect(categoryOf(type)).toBe(category);
   });
 

@@ -1,7 +1,7 @@
 import { IpAllowlist } from './ip-allowlist';
 
 describe('IpAllowlist', () => {
-  // The documentation ranges of §5.4 plus an IPv6 range and single addresses of each family.
+  // IPv4 and IPv6 documentation ranges (RFC 5737, RFC 3849) and single addresses of each family.
   const allowlist = new IpAllowlist([
     '203.0.113.0/24',
     '198.51.100.0/24',

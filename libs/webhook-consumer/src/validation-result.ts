@@ -41,7 +41,7 @@ export type ValidationFailure =
 
 export type ValidationResult = VerifiedWebhook | ValidationFailure;
 
-/** The HTTP status to answer a rejected delivery with (Appendix C: 403 for an address not allowed). */
+/** The HTTP status to answer a rejected delivery with (docs/protocol.md#verifying-a-delivery). */
 export function statusForFailure(reason: ValidationFailureReason): 400 | 401 | 403 {
   switch (reason) {
     case 'missing_headers':

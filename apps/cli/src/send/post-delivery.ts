@@ -1,7 +1,11 @@
 import { request } from 'undici';
 import type { SignedDelivery } from './test-delivery';
 
-/** The delivery timeout of the integration guide: an endpoint silent for longer has failed. */
+/**
+ * How long `send` waits for the endpoint's answer. The dispatcher gives up sooner (DELIVERY_TIMEOUT_MS,
+ * 10 s by default: docs/protocol.md#delivery-attempts), so an answer that comes late here is a failed
+ * attempt there.
+ */
 const TIMEOUT_MS = 30_000;
 
 export interface EndpointResponse {

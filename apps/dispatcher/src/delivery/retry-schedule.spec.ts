@@ -91,7 +91,7 @@ describe('parseRetrySchedule', () => {
     expect(parseRetrySchedule('1s', { maxAttempts: 3 })).toEqual({ delaysMs: [1_000], maxAttempts: 3 });
   });
 
-  it('gives the guide’s schedule by default', () => {
+  it('gives the schedule of docs/protocol.md#retries by default', () => {
     expect(DEFAULT_RETRY_SCHEDULE).toEqual(parseRetrySchedule('1m,2m,4m,8m,15m,30m,1h', { maxAttempts: 11 }));
   });
 

@@ -53,7 +53,10 @@ export function parseRetrySchedule(
   return { delaysMs, maxAttempts };
 }
 
-/** The guide's schedule (Appendix D.3): 1, 2, 4, 8, 15 and 30 minutes, then hourly; 11 attempts in all. */
+/**
+ * The documented schedule (docs/protocol.md#retries): 1, 2, 4, 8, 15 and 30 minutes, then hourly;
+ * 11 attempts in all.
+ */
 export const DEFAULT_RETRY_SCHEDULE: RetrySchedule = parseRetrySchedule('1m,2m,4m,8m,15m,30m,1h');
 
 /**

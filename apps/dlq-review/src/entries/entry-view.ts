@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 /**
  * What a replay sends again: the event as the partner receives it in every attempt's envelope (the
- * envelope's `webhook_id` is the delivery id and its `attempt` changes, so neither is stored).
+ * envelope's `webhook_id` is the entry's subscription id and its `attempt` changes, so neither is stored).
  */
 export const storedPayloadSchema = z.object({
   id: z.string().min(1),

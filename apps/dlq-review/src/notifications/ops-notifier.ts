@@ -3,8 +3,8 @@ import { EventPublisher, type EventToPublish } from '@smart-dairy/producer';
 import { DlqMetrics } from '../dlq-metrics';
 
 /**
- * The guide's notify_ops_team: operational events go to `events.system` through the same validation as
- * any producer's, and from there to every subscription that asked for them.
+ * Operator notifications (docs/protocol.md#system-events): operational events go to `events.system`
+ * through the same validation as any producer's, and from there to every subscription that asked for them.
  */
 @Injectable()
 export class OpsNotifier implements OnApplicationShutdown {

@@ -1,6 +1,6 @@
 const DAY_MS = 86_400_000;
 
-/** §5.6 of the integration guide: a signing secret should be rotated once it is older than the period. */
+/** A signing secret should be rotated once it is older than the period (docs/protocol.md#secret-rotation). */
 export class RotationPolicy {
   private readonly periodMs: number;
 

@@ -8,8 +8,8 @@ import { RotationPolicy } from './rotation-policy';
 const LISTED_IDS = 100;
 
 /**
- * The scheduled half of §5.6's 90-day rotation: the API marks each due subscription with
- * `secret_rotation_due` when it is read; this job periodically counts them for the
+ * The scheduled half of the 90-day rotation (docs/protocol.md#secret-rotation): the API marks each due
+ * subscription with `secret_rotation_due` when it is read; this job periodically counts them for the
  * `subscriptions_secret_rotation_due` gauge and logs which ones they are, so that operators
  * are reminded even when nobody reads them.
  */

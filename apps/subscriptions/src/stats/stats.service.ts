@@ -4,8 +4,8 @@ import { liveSubscription } from '../subscriptions/live-subscription';
 import type { StatsView, StatsWindow } from './stats.schemas';
 
 /**
- * The guide's get_stats over a window: the deliveries created in it, counted by their current
- * status, and their failed attempts.
+ * Delivery statistics over a window (docs/architecture.md#subscriptions-api): the deliveries created in it,
+ * counted by their current status, and their failed attempts.
  */
 @Injectable()
 export class StatsService {
