@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ApiAuthModule } from '@smart-dairy/api-auth';
+import { KafkaClient } from '@smart-dairy/kafka';
+import { EventPublisher } from '@smart-dairy/producer';
 import { ServiceKitModule, type Logger } from '@smart-dairy/service-kit';
 import { INGESTION_CONFIG, type IngestionConfig } from './config';
 import { EventsController } from './http/events.controller';
@@ -22,6 +24,11 @@ export class IngestionModule {
       controllers: [EventsController],
       providers: [
         { provide: INGESTION_CONFIG, useValue: config },
+        {
+          provide: EventPublisher,
+          inject: [KafkaClient],
+          useFactory: (kafka: KafkaClient) => EventPublisher.fromKafka(kafka),
+        },
         IngestionMetrics,
         EventStore,
         SubscriptionView,
