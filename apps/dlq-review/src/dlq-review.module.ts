@@ -1,7 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ApiAuthModule } from '@smart-dairy/api-auth';
-import { KafkaClient } from '@smart-dairy/kafka';
-import { EventPublisher } from '@smart-dairy/producer';
+import { eventPublisherProvider } from '@smart-dairy/producer';
 import { ServiceKitModule, type Logger } from '@smart-dairy/service-kit';
 import { DLQ_REVIEW_CONFIG, type DlqReviewConfig } from './config';
 import { ConsoleController } from './console/console.controller';
@@ -30,11 +29,7 @@ export class DlqReviewModule {
       controllers: [DlqController, ConsoleController, IntakeController],
       providers: [
         { provide: DLQ_REVIEW_CONFIG, useValue: config },
-        {
-          provide: EventPublisher,
-          inject: [KafkaClient],
-          useFactory: (kafka: KafkaClient) => EventPublisher.fromKafka(kafka),
-        },
+        eventPublisherProvider,
         { provide: FailureStreaks, useFactory: () => new FailureStreaks(config.ENDPOINT_FAILING_THRESHOLDS) },
         DlqMetrics,
         EntryStore,

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ApiAuthModule } from '@smart-dairy/api-auth';
+import { eventPublisherProvider } from '@smart-dairy/producer';
 import {
   PeriodicJobs,
   SUBSCRIPTION_CHANGE_LISTENER,
@@ -40,6 +41,7 @@ export class IngestionModule {
       controllers: [EventsController, CategoryEventsController, SubscriptionChangesFollower],
       providers: [
         { provide: INGESTION_CONFIG, useValue: config },
+        eventPublisherProvider,
         IngestionMetrics,
         EventStore,
         PeriodicJobs,

@@ -1,11 +1,13 @@
 import { sizeBatches } from './size-batches';
 
-const of = (...sizes: (number | string | null)[]) =>
+type Size = number | string | null;
+
+const of = (...sizes: Size[]) =>
   sizes.map((size, i) => ({ id: i, value: typeof size === 'number' ? Buffer.alloc(size) : size }));
 const ids = (batches: { id: number }[][]) => batches.map((batch) => batch.map((m) => m.id));
 
 describe('sizeBatches', () => {
-  it.each<[string, (number | string | null)[], number[][]]>([
+  it.each<[string, Size[], number[][]]>([
     ['nothing', [], []],
     ['all in one when they fit', [100, 200, 300], [[0, 1, 2]]],
     ['a new batch when the next would not fit', [600, 300, 200], [[0, 1], [2]]],
@@ -15,5 +17,14 @@ describe('sizeBatches', () => {
     ['string values by their UTF-8 bytes', ['é'.repeat(300), 'é'.repeat(300)], [[0], [1]]],
   ])('%s', (_case, sizes, expected) => {
     expect(ids(sizeBatches(of(...sizes), 1_000))).toEqual(expected);
+  });
+
+  it('counts the encoded bytes of keys with those of values', () => {
+    const messages = [
+      { id: 0, key: 'ü'.repeat(100), value: Buffer.alloc(400) },
+      { id: 1, key: Buffer.alloc(200), value: 'x'.repeat(200) },
+      { id: 2, key: null, value: Buffer.alloc(1) },
+    ];
+    expect(ids(sizeBatches(messages, 1_000))).toEqual([[0, 1], [2]]);
   });
 });

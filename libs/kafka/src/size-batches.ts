@@ -1,12 +1,19 @@
-/** What one produce call may carry to one partition, well under Kafka's default max.message.bytes (1 MiB). */
+/**
+ * What one produce request may carry, well under Kafka's default message.max.bytes (1 MiB): kafkajs puts
+ * all of a request's messages for one partition in one record batch, so a request under it keeps every
+ * partition's batch under it, with room for the record framing.
+ */
 export const MAX_SEND_BYTES = 512 * 1024;
 
+type Bytes = Buffer | string | null | undefined;
+
 /**
- * Splits messages into consecutive batches whose values add up to at most `maxBytes` (a larger message
- * goes alone). Kafka refuses a whole record batch over the topic's max.message.bytes, and that refusal is
- * not retriable: a producer that batches big messages blindly can be stuck on one batch for good.
+ * Splits messages into consecutive batches whose keys and values add up to at most `maxBytes` encoded
+ * bytes (a larger message goes alone). Kafka refuses a whole record batch over the topic's
+ * max.message.bytes, and that refusal is not retriable: a producer that batches big messages blindly can
+ * be stuck on one batch for good.
  */
-export function sizeBatches<T extends { value: Buffer | string | null }>(
+export function sizeBatches<T extends { key?: Bytes; value: Bytes }>(
   messages: readonly T[],
   maxBytes = MAX_SEND_BYTES,
 ): T[][] {
@@ -14,8 +21,7 @@ export function sizeBatches<T extends { value: Buffer | string | null }>(
   let current: T[] = [];
   let bytes = 0;
   for (const message of messages) {
-    const size =
-      typeof message.value === 'string' ? Buffer.byteLength(message.value) : (message.value?.length ?? 0);
+    const size = encodedBytes(message.key) + encodedBytes(message.value);
     if (current.length > 0 && bytes + size > maxBytes) {
       batches.push(current);
       current = [];
@@ -26,4 +32,8 @@ export function sizeBatches<T extends { value: Buffer | string | null }>(
   }
   if (current.length > 0) batches.push(current);
   return batches;
+}
+
+function encodedBytes(bytes: Bytes): number {
+  return typeof bytes === 'string' ? Buffer.byteLength(bytes) : (bytes?.length ?? 0);
 }

@@ -1,7 +1,7 @@
-import type { KafkaClient } from '@smart-dairy/kafka';
+import { MAX_SEND_BYTES, type KafkaClient } from '@smart-dairy/kafka';
 import type { Message, ProducerBatch } from 'kafkajs';
 import type { DeliveryTask } from './delivery-task';
-import { MAX_REQUEST_BYTES, publishDeliveryTasks } from './publish-delivery-tasks';
+import { publishDeliveryTasks } from './publish-delivery-tasks';
 
 function fakeKafka() {
   const requests: ProducerBatch[] = [];
@@ -28,7 +28,10 @@ function task(i: number, overrides: Partial<DeliveryTask> = {}): DeliveryTask {
 const messagesOf = (request: ProducerBatch): Message[] =>
   request.topicMessages?.flatMap((t) => t.messages) ?? [];
 const bytesOf = (request: ProducerBatch) =>
-  messagesOf(request).reduce((sum, m) => sum + (m.value as Buffer).length, 0);
+  messagesOf(request).reduce(
+    (sum, m) => sum + Buffer.byteLength(m.key as string) + (m.value as Buffer).length,
+    0,
+  );
 
 describe('publishDeliveryTasks', () => {
   it('splits a large hand-off so no request (hence no partition batch) passes the broker limit', async () => {
@@ -37,7 +40,7 @@ describe('publishDeliveryTasks', () => {
     const tasks = Array.from({ length: 2_000 }, (_, i) => task(i));
     await publishDeliveryTasks(kafka, tasks);
     expect(requests.length).toBeGreaterThan(2);
-    for (const request of requests) expect(bytesOf(request)).toBeLessThanOrEqual(MAX_REQUEST_BYTES);
+    for (const request of requests) expect(bytesOf(request)).toBeLessThanOrEqual(MAX_SEND_BYTES);
     const sent = requests.flatMap(messagesOf).map((m) => JSON.parse(String(m.value)).deliveryId);
     expect(sent).toEqual(tasks.map((t) => t.deliveryId));
   });
@@ -56,7 +59,7 @@ describe('publishDeliveryTasks', () => {
     const { kafka, requests } = fakeKafka();
     await publishDeliveryTasks(kafka, []);
     expect(requests).toHaveLength(0);
-    const huge = task(3, { data: { notes: 'x'.repeat(MAX_REQUEST_BYTES) } });
+    const huge = task(3, { data: { notes: 'x'.repeat(MAX_SEND_BYTES) } });
     await publishDeliveryTasks(kafka, [task(1), huge, task(2)]);
     expect(requests.map((r) => messagesOf(r).length)).toEqual([1, 1, 1]);
   });

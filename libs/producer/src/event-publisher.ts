@@ -5,7 +5,7 @@ import pino, { type Logger } from 'pino';
 import { EventRejectedError } from './event-rejected-error';
 import { prepareEvent, type EventRecord, type EventToPublish, type PublishOptions } from './event-record';
 import type { EventTransport } from './event-transport';
-import { KafkaTransport } from './kafka-transport';
+import { KafkaEventTransport } from './kafka-event-transport';
 
 /** Where Kafka stored a published event. */
 export interface PublishedEvent {
@@ -49,7 +49,7 @@ export class EventPublisher {
 
   /** Publishes through a client the caller connects and disconnects; `close` leaves the client alone. */
   static fromKafka(client: KafkaClient, options?: PublisherOptions): EventPublisher {
-    return new EventPublisher(new KafkaTransport(client, false), options);
+    return new EventPublisher(new KafkaEventTransport(client, false), options);
   }
 
   /** Opens a connection of its own, which `close` ends. Topics must exist (the services create them). */
@@ -70,7 +70,7 @@ export class EventPublisher {
       logger,
     );
     await client.connect();
-    return new EventPublisher(new KafkaTransport(client, true), options);
+    return new EventPublisher(new KafkaEventTransport(client, true), options);
   }
 
   constructor(
@@ -134,3 +134,10 @@ function inBatch(index: number, { path, message }: Problem): Problem {
   const separator = path === '' || path.startsWith('[') ? '' : '.';
   return { path: `[${index}]${separator}${path}`, message };
 }
+
+/** For Nest services: an EventPublisher on the service's own KafkaClient. */
+export const eventPublisherProvider = {
+  provide: EventPublisher,
+  inject: [KafkaClient],
+  useFactory: (kafka: KafkaClient) => EventPublisher.fromKafka(kafka),
+};

@@ -2,7 +2,7 @@ import type { EventTopic } from '@smart-dairy/schemas';
 import type { EventRecord } from './event-record';
 import type { RecordAck } from './record-offsets';
 
-/** How the publisher reaches Kafka; `KafkaTransport` in production, a fake in unit tests. */
+/** How the publisher reaches Kafka; `KafkaEventTransport` in production, a fake in unit tests. */
 export interface EventTransport {
   /** The deployed name of a category topic, i.e. with the stack's topic prefix. */
   topicName(topic: EventTopic): string;

@@ -1,5 +1,6 @@
 export {
   EventPublisher,
+  eventPublisherProvider,
   type PublishedEvent,
   type PublisherConnection,
   type PublisherOptions,

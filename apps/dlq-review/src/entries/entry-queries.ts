@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService, ReviewStatus } from '@smart-dairy/db';
 import { NotFoundProblem } from '@smart-dairy/http-problem';
-import { decodeCursor, encodeCursor } from './cursor';
+import { encodeCursor, type PagePosition } from '@smart-dairy/pagination';
 import { FACETS, entryWhere, withoutFacet, type EntryFilter, type Facet } from './entry-filter';
 import { SUMMARY_COLUMNS, detailOf, summaryOf, type EntryDetail, type EntrySummary } from './entry-view';
 
 export interface ListQuery extends EntryFilter {
   limit: number;
-  cursor?: string;
+  /** Where the previous page ended, in the list's order: newest first by (movedAt, id). */
+  cursor?: PagePosition;
 }
 
 export interface FacetCount {
@@ -38,14 +39,11 @@ export class EntryQueries {
   constructor(private readonly prisma: PrismaService) {}
 
   async list({ limit, cursor, ...filter }: ListQuery): Promise<EntryPage> {
-    const after = cursor === undefined ? undefined : decodeCursor(cursor);
-    const where: Prisma.DeadLetterEntryWhereInput = after
+    const where: Prisma.DeadLetterEntryWhereInput = cursor
       ? {
           AND: [
             entryWhere(filter),
-            {
-              OR: [{ movedAt: { lt: after.movedAt } }, { movedAt: after.movedAt, id: { lt: after.id } }],
-            },
+            { OR: [{ movedAt: { lt: cursor.at } }, { movedAt: cursor.at, id: { lt: cursor.id } }] },
           ],
         }
       : entryWhere(filter);
@@ -62,7 +60,7 @@ export class EntryQueries {
     const last = page.at(-1);
     return {
       data: page.map(summaryOf),
-      next_cursor: rows.length > limit && last ? encodeCursor(last) : null,
+      next_cursor: rows.length > limit && last ? encodeCursor({ at: last.movedAt, id: last.id }) : null,
       counts,
     };
   }

@@ -1,3 +1,4 @@
+import { encodeCursor } from '@smart-dairy/pagination';
 import { bulkSelectionSchema, listQuerySchema } from './dlq-requests';
 
 const id = (c: string) => `dlq_${c.repeat(32)}`;
@@ -38,5 +39,13 @@ describe('list query', () => {
 
   it.each([['0'], ['201'], ['ten']])('refuses a page size of %s', (limit) => {
     expect(listQuerySchema.safeParse({ limit }).success).toBe(false);
+  });
+
+  it('reads a cursor as the position it holds, and refuses one this API did not make', () => {
+    const position = { at: new Date('2026-03-02T06:15:02.123Z'), id: id('c') };
+    expect(listQuerySchema.parse({ cursor: encodeCursor(position) }).cursor).toEqual(position);
+    expect(listQuerySchema.safeParse({ cursor: 'nonsense' }).error?.issues.map((i) => i.path)).toEqual([
+      ['cursor'],
+    ]);
   });
 });

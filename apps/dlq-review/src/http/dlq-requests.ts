@@ -1,3 +1,4 @@
+import { cursorParam } from '@smart-dairy/pagination';
 import { z } from 'zod';
 import { entryFilterShape, entryFilterSchema, refineTimeRange } from '../entries/entry-filter';
 import { MAX_BULK_ENTRIES } from '../review/review-actions';
@@ -8,7 +9,7 @@ export const listQuerySchema = z
   .strictObject({
     ...entryFilterShape,
     limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
-    cursor: z.string().min(1).max(512).optional(),
+    cursor: cursorParam.optional(),
   })
   .superRefine(refineTimeRange);
 

@@ -1,14 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Prisma, PrismaService, type ApiKey } from '@smart-dairy/db';
 import { ProblemError, ValidationProblem } from '@smart-dairy/http-problem';
-import { KafkaClient, type CategoryTopic } from '@smart-dairy/kafka';
-import {
-  assignEventId,
-  categoryOf,
-  eventCategoryTopic,
-  isSystemEventType,
-  parseInputMessage,
-} from '@smart-dairy/schemas';
+import { EventPublisher, EventRejectedError } from '@smart-dairy/producer';
+import { assignEventId, isSystemEventType, parseInputMessage, type TypedEvent } from '@smart-dairy/schemas';
 import { createHash } from 'node:crypto';
 
 export interface IntakeResponse {
@@ -20,19 +14,20 @@ const sha256 = (value: string | Buffer) => createHash('sha256').update(value).di
 
 /**
  * POST /v1/events for producers that cannot speak Kafka: the same input message, validated
- * the same way, answered only once Kafka has acknowledged it. An Idempotency-Key makes a
- * repeated request return the first answer instead of publishing again.
+ * the same way, published through the producer library (so keyed by its aggregate id like any
+ * producer's event) and answered only once Kafka has acknowledged it. An Idempotency-Key makes
+ * a repeated request return the first answer instead of publishing again.
  */
 @Injectable()
-export class HttpEventIntake {
+export class HttpEventIntake implements OnApplicationShutdown {
   constructor(
-    private readonly kafka: KafkaClient,
+    private readonly publisher: EventPublisher,
     private readonly prisma: PrismaService,
   ) {}
 
   async accept(rawBody: Buffer, apiKey: ApiKey, idempotencyKey: string | undefined): Promise<IntakeResponse> {
     const parsed = parseInputMessage(rawBody);
-    if (!parsed.ok) throw new ValidationProblem(parsed.problems, 'The event is not valid.');
+    if (!parsed.ok) throw new ValidationProblem(parsed.problems, INVALID_EVENT);
     // Operator alerts would be forgeable by any producer key otherwise (docs/security.md).
     if (isSystemEventType(parsed.event.event)) {
       throw new ProblemError(
@@ -57,11 +52,7 @@ export class HttpEventIntake {
       (idempotencyKey === undefined
         ? assignEventId()
         : `evt_${sha256(`${apiKey.id}\n${idempotencyKey}`).slice(0, 32)}`);
-    const topic = this.kafka.topic(eventCategoryTopic(categoryOf(event.event)) as CategoryTopic);
-    await this.kafka.producer.send({
-      topic,
-      messages: [{ key: id, value: JSON.stringify({ ...event, id }) }],
-    });
+    await this.publish(event, id);
     const response: IntakeResponse = { status: 202, body: { id, event: event.event, status: 'accepted' } };
 
     if (idempotencyKey !== undefined) {
@@ -81,6 +72,21 @@ export class HttpEventIntake {
     return response;
   }
 
+  async onApplicationShutdown(): Promise<void> {
+    await this.publisher.close();
+  }
+
+  private async publish({ event, data, timestamp }: TypedEvent, id: string): Promise<void> {
+    try {
+      await this.publisher.publish(event, data, { id, timestamp });
+    } catch (error) {
+      // The body passed, but what is sent is serialised anew with the id: a body at the size limit may
+      // no longer fit.
+      if (error instanceof EventRejectedError) throw new ValidationProblem(error.problems, INVALID_EVENT);
+      throw error;
+    }
+  }
+
   private replay(
     earlier: { requestHash: string; statusCode: number; responseBody: Prisma.JsonValue },
     requestHash: string,
@@ -94,3 +100,5 @@ export class HttpEventIntake {
     return { status: earlier.statusCode, body: earlier.responseBody as IntakeResponse['body'] };
   }
 }
+
+const INVALID_EVENT = 'The event is not valid.';

@@ -11,7 +11,7 @@ import { TopicPartitions } from './topic-partitions';
  * one produce request, every message placed by kafkajs's own default partitioner on its key, so the key
  * decides the partition exactly as if kafkajs had chosen it.
  */
-export class KafkaTransport implements EventTransport {
+export class KafkaEventTransport implements EventTransport {
   private readonly partitions: TopicPartitions;
   private readonly partitioner = Partitioners.DefaultPartitioner();
 

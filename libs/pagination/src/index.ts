@@ -1,0 +1,1 @@
+export { cursorParam, encodeCursor, type PagePosition } from './page-cursor';
