@@ -44,8 +44,13 @@ export class RetryScheduler implements OnApplicationBootstrap {
   }
 
   private claim(): Promise<DueDelivery[]> {
-    const { SCHEDULER_BATCH_SIZE, SCHEDULER_CLAIM_TIMEOUT_MS, PENDING_DELIVERY_LEASE_MS } = this.settings.config;
-    return this.deliveries.claimDue(SCHEDULER_BATCH_SIZE, SCHEDULER_CLAIM_TIMEOUT_MS, PENDING_DELIVERY_LEASE_MS);
+    const { SCHEDULER_BATCH_SIZE, SCHEDULER_CLAIM_TIMEOUT_MS, PENDING_DELIVERY_LEASE_MS } =
+      this.settings.config;
+    return this.deliveries.claimDue(
+      SCHEDULER_BATCH_SIZE,
+      SCHEDULER_CLAIM_TIMEOUT_MS,
+      PENDING_DELIVERY_LEASE_MS,
+    );
   }
 
   private async enqueue(due: DueDelivery[]): Promise<void> {
