@@ -130,7 +130,7 @@ export class ServiceKitModule {
         {
           provide: KafkaTransport,
           inject: [KafkaClient],
-          useFactory: (kafka: KafkaClient) => new KafkaTransport(kafka, logger, consumers),
+          useFactory: (kafka: KafkaClient) => new KafkaTransport(kafka, logger, service, consumers),
         },
         ReadinessService,
         HealthEndpoints,

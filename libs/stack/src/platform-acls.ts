@@ -62,7 +62,7 @@ export const PLATFORM_ACLS: Record<(typeof PLATFORM_PRINCIPALS)[number], readonl
       operations: ['WRITE'],
     },
     { resource: 'group', names: ['ingestion'], operations: ['READ'] },
-    { resource: 'group', names: ['ingestion-subscriptions-'], prefixed: true, operations: ['READ'] },
+    { resource: 'group', names: ['ingestion-subscription-changes-'], prefixed: true, operations: ['READ'] },
   ],
   dispatcher: [
     LAYOUT,
@@ -82,7 +82,7 @@ export const PLATFORM_ACLS: Record<(typeof PLATFORM_PRINCIPALS)[number], readonl
       operations: ['WRITE'],
     },
     { resource: 'group', names: ['dispatcher'], operations: ['READ'] },
-    { resource: 'group', names: ['dispatcher-subscriptions-'], prefixed: true, operations: ['READ'] },
+    { resource: 'group', names: ['dispatcher-subscription-changes-'], prefixed: true, operations: ['READ'] },
   ],
   'dlq-review': [
     LAYOUT,

@@ -49,9 +49,14 @@ export class KafkaTransport
   private readonly joinListeners: JoinListener[] = [];
   private stopping = false;
 
+  /**
+   * `service` names the replica-wide groups (`<service>-<consumer>-<host>-<pid>-<random>`), so each
+   * service's groups can be granted on their own prefix.
+   */
   constructor(
     private readonly kafka: KafkaClient,
     private readonly log: Logger,
+    private readonly service: string,
     private readonly tuning: Readonly<Record<string, ConsumerTuning>> = {},
   ) {
     super();
@@ -122,7 +127,7 @@ export class KafkaTransport
     const consumerConfig = { maxWaitTimeInMs: options.maxWaitTimeInMs ?? 100 };
     const consumer =
       options.scope === 'replica'
-        ? this.kafka.replicaConsumer(name, consumerConfig)
+        ? this.kafka.replicaConsumer(`${this.service}-${name}`, consumerConfig)
         : this.kafka.consumer({ groupId: name, ...consumerConfig });
     if (options.completion !== 'tracked') return { name, consumer, handler, options };
     if (!tuning.budgets) throw new Error(`tracked Kafka consumer ${name} needs budgets in its tuning`);
