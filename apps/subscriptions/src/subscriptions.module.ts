@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ApiAuthModule } from '@smart-dairy/api-auth';
+import { ApiDocsModule } from '@smart-dairy/http-api';
 import { SecretCipher } from '@smart-dairy/secret-crypto';
 import { PeriodicJobs, ServiceKitModule, type Logger } from '@smart-dairy/service-kit';
 import { ApiKeysController } from './api-keys/api-keys.controller';
@@ -9,7 +10,7 @@ import { EventTypesController } from './catalog/event-types';
 import { SUBSCRIPTIONS_CONFIG, type SubscriptionsConfig } from './config';
 import { DeliveriesController } from './deliveries/deliveries.controller';
 import { DeliveriesService } from './deliveries/deliveries.service';
-import { DocsController } from './docs/docs.controller';
+import { subscriptionsApiDocument } from './docs/api-document';
 import { RotationPolicy } from './secrets/rotation-policy';
 import { RotationReminder } from './secrets/rotation-reminder';
 import { SecretReencryptionJob } from './secrets/secret-reencryption.job';
@@ -27,7 +28,6 @@ export const CONTROLLERS = [
   DeliveriesController,
   StatsController,
   EventTypesController,
-  DocsController,
 ];
 
 @Module({})
@@ -39,6 +39,7 @@ export class SubscriptionsModule {
         ServiceKitModule.forRoot({ service: 'subscriptions', config, logger }),
         ApiAuthModule.fromEnv(config),
         ScheduleModule.forRoot(),
+        ApiDocsModule.serve(subscriptionsApiDocument()),
       ],
       controllers: CONTROLLERS,
       providers: [

@@ -7,3 +7,4 @@ export { TestReceiver, type Behaviour, type ReceivedDelivery } from './test-rece
 export { enqueueDeliveries, type EnqueueOptions } from './enqueue-deliveries';
 export { runProcess, type ProcessRun, type RunOptions } from './run-process';
 export { TcpFaultProxy } from './tcp-fault-proxy';
+export { describeOpenApiDocument, registeredRoutes, type DocumentedApi } from './openapi-document';

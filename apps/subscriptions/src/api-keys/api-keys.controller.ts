@@ -1,9 +1,9 @@
 import { Controller, Param, Req, UseGuards } from '@nestjs/common';
 import { ApiKeyGuard } from '@smart-dairy/api-auth';
+import { Endpoint, jsonBody } from '@smart-dairy/http-api';
 import { parseBody } from '@smart-dairy/http-problem';
 import type { Request } from 'express';
 import { actorOf } from '../http/actor';
-import { Endpoint, jsonBody } from '../http/endpoint';
 import { API_KEY_ROUTES as routes } from './api-key.routes';
 import { ApiKeysService } from './api-keys.service';
 

@@ -1,8 +1,8 @@
 import { Controller, UseGuards } from '@nestjs/common';
 import { ApiKeyGuard } from '@smart-dairy/api-auth';
+import { Endpoint, routeTable } from '@smart-dairy/http-api';
 import { EVENT_CATALOG, EVENT_TYPES, categoryOf, eventJsonSchema } from '@smart-dairy/schemas';
 import { z } from 'zod';
-import { Endpoint, type RouteSpec } from '../http/endpoint';
 
 export const EventTypeList = z.object({
   data: z.array(
@@ -19,17 +19,15 @@ export const EventTypeList = z.object({
 });
 type EventTypeList = z.output<typeof EventTypeList>;
 
-export const EVENT_TYPE_ROUTES = {
+export const EVENT_TYPE_ROUTES = routeTable('Event types', {
   list: {
     method: 'get',
     path: '/v1/event-types',
-    tag: 'Event types',
     summary: 'The event catalog: every type with its JSON Schema and a sample',
     scopes: ['read', 'producer'],
-    status: 200,
     response: EventTypeList,
   },
-} as const satisfies Record<string, RouteSpec>;
+});
 
 @Controller()
 @UseGuards(ApiKeyGuard)

@@ -1,9 +1,9 @@
 import { Controller, Param, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiKeyGuard } from '@smart-dairy/api-auth';
+import { Endpoint, jsonBody } from '@smart-dairy/http-api';
 import { parseBody, parseQuery } from '@smart-dairy/http-problem';
 import type { Request } from 'express';
 import { actorOf } from '../http/actor';
-import { Endpoint, jsonBody } from '../http/endpoint';
 import { DELIVERY_ROUTES as routes } from './delivery.routes';
 import { DeliveriesService } from './deliveries.service';
 

@@ -1,9 +1,9 @@
 import { Controller, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiKeyGuard } from '@smart-dairy/api-auth';
+import { Endpoint } from '@smart-dairy/http-api';
 import { parseQuery } from '@smart-dairy/http-problem';
 import { STATS_ROUTES as routes } from './stats.routes';
 import { StatsService } from './stats.service';
-import { Endpoint } from '../http/endpoint';
 
 @Controller()
 @UseGuards(ApiKeyGuard)

@@ -1,27 +1,18 @@
-import type { RouteSpec } from '../http/endpoint';
+import { routeTable } from '@smart-dairy/http-api';
 import { StatsQuery, StatsView } from './stats.schemas';
 
-const tag = 'Stats';
+/** Both routes answer the same question, over every subscription or over one. */
+const stats = { method: 'get', scopes: ['read'], query: StatsQuery, response: StatsView } as const;
 
-export const STATS_ROUTES = {
+export const STATS_ROUTES = routeTable('Stats', {
   all: {
-    method: 'get',
+    ...stats,
     path: '/v1/stats',
-    tag,
     summary: 'Delivery counts and success rate of every subscription over a window',
-    scopes: ['read'],
-    query: StatsQuery,
-    status: 200,
-    response: StatsView,
   },
   subscription: {
-    method: 'get',
+    ...stats,
     path: '/v1/subscriptions/:id/stats',
-    tag,
     summary: 'Delivery counts and success rate of one subscription over a window',
-    scopes: ['read'],
-    query: StatsQuery,
-    status: 200,
-    response: StatsView,
   },
-} as const satisfies Record<string, RouteSpec>;
+});

@@ -1,4 +1,4 @@
-import type { RouteSpec } from '../http/endpoint';
+import { routeTable } from '@smart-dairy/http-api';
 import { EmptyBody } from '../http/fields';
 import {
   CreateSubscriptionBody,
@@ -14,16 +14,13 @@ import {
   UpdateSubscriptionBody,
 } from './subscription.schemas';
 
-const tag = 'Subscriptions';
 const ONE = '/v1/subscriptions/:id';
 
-export const SUBSCRIPTION_ROUTES = {
+export const SUBSCRIPTION_ROUTES = routeTable('Subscriptions', {
   create: {
     method: 'post',
     path: '/v1/subscriptions',
-    tag,
     summary: 'Create a subscription; the answer carries its signing secret',
-    scopes: [],
     body: CreateSubscriptionBody,
     status: 201,
     response: CreatedSubscriptionView,
@@ -31,93 +28,70 @@ export const SUBSCRIPTION_ROUTES = {
   list: {
     method: 'get',
     path: '/v1/subscriptions',
-    tag,
     summary: 'List subscriptions, newest first',
     scopes: ['read'],
     query: ListSubscriptionsQuery,
-    status: 200,
     response: SubscriptionPage,
   },
   get: {
     method: 'get',
     path: ONE,
-    tag,
     summary: 'Get a subscription',
     scopes: ['read'],
-    status: 200,
     response: SubscriptionView,
   },
   update: {
     method: 'patch',
     path: ONE,
-    tag,
     summary: 'Change some fields of a subscription',
-    scopes: [],
     body: UpdateSubscriptionBody,
-    status: 200,
     response: SubscriptionView,
     problems: ['conflict'],
   },
   remove: {
     method: 'delete',
     path: ONE,
-    tag,
     summary: 'Delete a subscription (its deliveries stay readable)',
-    scopes: [],
     status: 204,
     problems: ['conflict'],
   },
   disable: {
     method: 'post',
     path: `${ONE}/disable`,
-    tag,
     summary: 'Stop deliveries to a subscription',
-    scopes: [],
     body: DisableSubscriptionBody,
-    status: 200,
     response: SubscriptionView,
     problems: ['conflict'],
   },
   enable: {
     method: 'post',
     path: `${ONE}/enable`,
-    tag,
     summary: 'Resume deliveries to a subscription',
-    scopes: [],
     body: EmptyBody,
-    status: 200,
     response: SubscriptionView,
     problems: ['conflict'],
   },
   secret: {
     method: 'get',
     path: `${ONE}/secret`,
-    tag,
     summary: 'Get the signing secret, and the previous one during its grace period',
-    scopes: [],
-    status: 200,
     response: SecretView,
   },
   rotateSecret: {
     method: 'post',
     path: `${ONE}/rotate-secret`,
-    tag,
     summary: 'Make a new signing secret; the previous one verifies until the grace period ends',
-    scopes: [],
     body: RotateSecretBody,
-    status: 200,
     response: SecretView,
     problems: ['conflict'],
   },
   test: {
     method: 'post',
     path: `${ONE}/test`,
-    tag,
     summary: "Send the catalog sample of an event type through the pipeline; answers the delivery's id",
-    scopes: [],
     body: TestEventBody,
     status: 202,
     response: TestDeliveryView,
     problems: ['conflict'],
   },
-} as const satisfies Record<string, RouteSpec>;
+});

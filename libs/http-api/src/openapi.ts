@@ -1,20 +1,14 @@
 import { ProblemError, type ProblemCode } from '@smart-dairy/http-problem';
 import { z } from 'zod';
-import { API_KEY_ROUTES } from '../api-keys/api-key.routes';
-import { EVENT_TYPE_ROUTES } from '../catalog/event-types';
-import { DELIVERY_ROUTES } from '../deliveries/delivery.routes';
-import type { RouteSpec } from '../http/endpoint';
-import { STATS_ROUTES } from '../stats/stats.routes';
-import { SUBSCRIPTION_ROUTES } from '../subscriptions/subscription.routes';
+import type { RouteSpec } from './route-spec';
 
-/** Every /v1 route, by group: the operation ids are `<group>.<name>`. */
-export const API_ROUTES: Readonly<Record<string, Readonly<Record<string, RouteSpec>>>> = {
-  apiKeys: API_KEY_ROUTES,
-  subscriptions: SUBSCRIPTION_ROUTES,
-  deliveries: DELIVERY_ROUTES,
-  stats: STATS_ROUTES,
-  eventTypes: EVENT_TYPE_ROUTES,
-};
+/** The routes of an API by group, such as a feature's route table: the operation ids are `<group>.<name>`. */
+export type RouteGroups = Readonly<Record<string, Readonly<Record<string, RouteSpec>>>>;
+
+export interface ApiInfo {
+  readonly title: string;
+  readonly description: string;
+}
 
 type JsonSchema = Record<string, unknown>;
 
@@ -23,7 +17,7 @@ export interface Operation {
   tags: string[];
   summary: string;
   description: string;
-  parameters: { name: string; in: 'path' | 'query'; required: boolean; schema: JsonSchema }[];
+  parameters: { name: string; in: 'path' | 'query' | 'header'; required: boolean; schema: JsonSchema }[];
   requestBody?: { required: boolean; content: { 'application/json': { schema: JsonSchema } } };
   responses: Record<string, { description: string; content?: Record<string, { schema: JsonSchema }> }>;
 }
@@ -66,7 +60,8 @@ const ALWAYS: readonly ProblemCode[] = [
 ];
 const WITH_BODY: readonly ProblemCode[] = ['malformed_json', 'payload_too_large', 'unsupported_media_type'];
 
-export function openApiDocument(groups = API_ROUTES): OpenApiDocument {
+/** The OpenAPI 3.1 document of an API, made from the route specs that also route and parse its requests. */
+export function openApiDocument({ title, description }: ApiInfo, groups: RouteGroups): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = {};
   const tags = new Set<string>();
   for (const [group, routes] of Object.entries(groups)) {
@@ -78,13 +73,7 @@ export function openApiDocument(groups = API_ROUTES): OpenApiDocument {
   }
   return {
     openapi: '3.1.0',
-    info: {
-      title: 'Smart Dairy Webhooks: subscriptions API',
-      version: '1.0.0',
-      description:
-        'Subscriptions, their signing secrets, the delivery log, stats and API keys. Every error is ' +
-        'application/problem+json with a stable `code`.',
-    },
+    info: { title, version: '1.0.0', description },
     tags: [...tags].map((name) => ({ name })),
     security: [{ apiKey: [] }],
     components: {
@@ -119,7 +108,7 @@ function operation(operationId: string, route: RouteSpec): Operation {
     tags: [route.tag],
     summary: route.summary,
     description: `Key scope: ${['admin', ...route.scopes].join(' or ')}.`,
-    parameters: [...pathParams, ...queryParameters(route.query)],
+    parameters: [...pathParams, ...parameters('query', route.query), ...parameters('header', route.headers)],
     ...(route.body && {
       requestBody: {
         // An action whose every field is optional may be called without a body.
@@ -139,15 +128,15 @@ function operation(operationId: string, route: RouteSpec): Operation {
   };
 }
 
-function queryParameters(query: z.ZodType | undefined): Operation['parameters'] {
-  if (!query) return [];
-  const schema = jsonSchema(query, 'input') as {
+function parameters(where: 'query' | 'header', object: z.ZodType | undefined): Operation['parameters'] {
+  if (!object) return [];
+  const schema = jsonSchema(object, 'input') as {
     properties?: Record<string, JsonSchema>;
     required?: string[];
   };
   return Object.entries(schema.properties ?? {}).map(([name, property]) => ({
     name,
-    in: 'query',
+    in: where,
     required: schema.required?.includes(name) ?? false,
     schema: property,
   }));
