@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ApiAuthModule } from '@smart-dairy/api-auth';
+import { ApiDocsModule } from '@smart-dairy/http-api';
 import { eventPublisherProvider } from '@smart-dairy/producer';
 import {
   PeriodicJobs,
@@ -10,6 +11,7 @@ import {
   type Logger,
 } from '@smart-dairy/service-kit';
 import { INGESTION_CONFIG, type IngestionConfig } from './config';
+import { ingestionApiDocument } from './http/api-document';
 import { EventsController } from './http/events.controller';
 import { HttpEventIntake } from './http/http-event-intake';
 import { CategoryEventsController, EVENTS_CONSUMER } from './pipeline/category-events.controller';
@@ -37,6 +39,7 @@ export class IngestionModule {
         }),
         ApiAuthModule.fromEnv(config),
         ScheduleModule.forRoot(),
+        ApiDocsModule.serve(ingestionApiDocument()),
       ],
       controllers: [EventsController, CategoryEventsController, SubscriptionChangesFollower],
       providers: [

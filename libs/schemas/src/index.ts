@@ -52,6 +52,7 @@ export {
   MAX_EVENT_BYTES,
   MAX_EVENT_ID_LENGTH,
   assignEventId,
+  inputMessageSchema,
   parseInputMessage,
   type InputMessageOptions,
   type InputMessageResult,

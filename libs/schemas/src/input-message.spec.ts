@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { EVENT_CATALOG } from './event-catalog';
-import { MAX_EVENT_BYTES, assignEventId, parseInputMessage } from './input-message';
+import { BUSINESS_EVENT_TYPES, EVENT_CATALOG, type EventType } from './event-catalog';
+import { MAX_EVENT_BYTES, assignEventId, inputMessageSchema, parseInputMessage } from './input-message';
 
 const orderCreated = {
   id: 'evt_order_4821',
@@ -242,5 +242,32 @@ describe('assignEventId', () => {
     const id = assignEventId();
     const result = parseInputMessage({ ...orderCreated, id });
     expect(result.ok && result.event.id).toBe(id);
+  });
+});
+
+describe('inputMessageSchema', () => {
+  const schema = inputMessageSchema(BUSINESS_EVENT_TYPES);
+  const accepted = (message: unknown) => [parseInputMessage(message).ok, schema.safeParse(message).success];
+  const sampleOf = (type: EventType) => ({
+    event: type,
+    timestamp: '2026-03-02T07:15:00Z',
+    data: EVENT_CATALOG[type].sample,
+  });
+
+  it.each(BUSINESS_EVENT_TYPES)('accepts %s with its sample, as parseInputMessage does', (type) => {
+    expect(accepted(sampleOf(type))).toEqual([true, true]);
+  });
+
+  it.each<[string, unknown]>([
+    ['data of another type', { ...orderCreated, event: 'payment.completed' }],
+    ['an unknown field', { ...orderCreated, source: 'shop' }],
+    ['a reserved id', { ...orderCreated, id: 'kafka:events.order/0/1' }],
+    ['no timestamp', withoutKey('timestamp')],
+  ])('refuses %s, as parseInputMessage does', (_case, message) => {
+    expect(accepted(message)).toEqual([false, false]);
+  });
+
+  it('leaves out the types it is not given', () => {
+    expect(accepted(sampleOf('system.subscription_disabled'))).toEqual([true, false]);
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { EventCategory, EventData, EventType } from './event-catalog';
+import { EVENT_CATALOG, type EventCategory, type EventData, type EventType } from './event-catalog';
 import { isoTimestamp, toUtcTimestamp } from './iso-timestamp';
 import { problem, type Problem } from './problem';
 import { findUnstorableText, refineStorableText } from './storable-text';
@@ -85,6 +85,19 @@ function parse(raw: unknown, { expectedCategory }: InputMessageOptions): InputMe
     data,
   };
   return { ok: true, event: typedEvent as TypedEvent };
+}
+
+/**
+ * The input message of any of `types`, each type with its own `data` schema, as one zod schema: for
+ * documents such as the OpenAPI description of POST /v1/events. Validating is `parseInputMessage`'s job,
+ * which also bounds the size and reports the problems of the shape and of `data` at once.
+ */
+export function inputMessageSchema(types: readonly EventType[]) {
+  return z.union(
+    types.map((type) =>
+      inputMessageShape.extend({ event: z.literal(type), data: EVENT_CATALOG[type].schema }),
+    ),
+  );
 }
 
 /** A fresh dedup key for an event whose producer sent none. */

@@ -2,6 +2,7 @@ import type { ApiKey, PrismaService } from '@smart-dairy/db';
 import { ProblemError, ValidationProblem } from '@smart-dairy/http-problem';
 import { EventPublisher, type EventRecord, type EventTransport } from '@smart-dairy/producer';
 import { BUSINESS_EVENT_TYPES, EVENT_CATALOG, MAX_EVENT_BYTES, type EventType } from '@smart-dairy/schemas';
+import { createHash } from 'node:crypto';
 import { HttpEventIntake } from './http-event-intake';
 
 const API_KEY = { id: 'key_producer' } as ApiKey;
@@ -42,7 +43,8 @@ function fakePrisma(): PrismaService {
 
 function intake() {
   const { publisher, sent } = recordingPublisher();
-  return { intake: new HttpEventIntake(publisher, fakePrisma()), sent };
+  const prisma = fakePrisma();
+  return { intake: new HttpEventIntake(publisher, prisma), sent, prisma };
 }
 
 const body = (message: Record<string, unknown>) => Buffer.from(JSON.stringify(message));
@@ -85,6 +87,25 @@ describe('HttpEventIntake', () => {
     await expect(
       http.accept(body({ ...JSON.parse(request.toString()), id: 'other' }), API_KEY, 'retry-me'),
     ).rejects.toMatchObject({ code: 'conflict' });
+  });
+
+  it('replays the status and body stored for a key, whatever they are', async () => {
+    const { intake: http, sent, prisma } = intake();
+    const request = body({ event: 'order.created', timestamp: TIMESTAMP, data: sampleOf('order.created') });
+    const stored = { id: 'evt_earlier', event: 'order.created', status: 'accepted' };
+    await prisma.idempotencyRecord.createMany({
+      data: [
+        {
+          scopeKeyId: API_KEY.id,
+          key: 'answered-before',
+          requestHash: createHash('sha256').update(request).digest('hex'),
+          statusCode: 200,
+          responseBody: stored,
+        },
+      ],
+    });
+    expect(await http.accept(request, API_KEY, 'answered-before')).toEqual({ status: 200, body: stored });
+    expect(sent).toEqual([]);
   });
 
   it('refuses a system event with forbidden and publishes nothing', async () => {

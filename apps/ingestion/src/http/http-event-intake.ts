@@ -1,14 +1,15 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Prisma, PrismaService, type ApiKey } from '@smart-dairy/db';
+import { Reply } from '@smart-dairy/http-api';
 import { ProblemError, ValidationProblem } from '@smart-dairy/http-problem';
 import { EventPublisher, EventRejectedError } from '@smart-dairy/producer';
 import { assignEventId, isSystemEventType, parseInputMessage, type TypedEvent } from '@smart-dairy/schemas';
 import { createHash } from 'node:crypto';
+import { EVENT_ROUTES } from './event.routes';
+import type { AcceptedEventView } from './event.schemas';
 
-export interface IntakeResponse {
-  status: number;
-  body: { id: string; event: string; status: 'accepted' };
-}
+/** The answer to POST /v1/events, as sent and as stored for a repeated Idempotency-Key. */
+export type IntakeResponse = Reply<AcceptedEventView>;
 
 const sha256 = (value: string | Buffer) => createHash('sha256').update(value).digest('hex');
 
@@ -53,7 +54,11 @@ export class HttpEventIntake implements OnApplicationShutdown {
         ? assignEventId()
         : `evt_${sha256(`${apiKey.id}\n${idempotencyKey}`).slice(0, 32)}`);
     await this.publish(event, id);
-    const response: IntakeResponse = { status: 202, body: { id, event: event.event, status: 'accepted' } };
+    const response: IntakeResponse = new Reply(EVENT_ROUTES.publish.status, {
+      id,
+      event: event.event,
+      status: 'accepted',
+    });
 
     if (idempotencyKey !== undefined) {
       await this.prisma.idempotencyRecord.createMany({
@@ -97,7 +102,7 @@ export class HttpEventIntake implements OnApplicationShutdown {
         'This Idempotency-Key was already used with a different request body.',
       );
     }
-    return { status: earlier.statusCode, body: earlier.responseBody as IntakeResponse['body'] };
+    return new Reply(earlier.statusCode, earlier.responseBody as AcceptedEventView);
   }
 }
 
