@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ApiAuthModule } from '@smart-dairy/api-auth';
+import { ApiDocsModule } from '@smart-dairy/http-api';
 import { eventPublisherProvider } from '@smart-dairy/producer';
 import { ServiceKitModule, type Logger } from '@smart-dairy/service-kit';
 import { DLQ_REVIEW_CONFIG, type DlqReviewConfig } from './config';
@@ -7,6 +8,7 @@ import { ConsoleController } from './console/console.controller';
 import { DlqMetrics } from './dlq-metrics';
 import { EntryQueries } from './entries/entry-queries';
 import { EntryStore } from './entries/entry-store';
+import { dlqReviewApiDocument } from './http/api-document';
 import { DlqController } from './http/dlq.controller';
 import { DeadLetterIntake } from './intake/dead-letter-intake';
 import { IntakeController } from './intake/intake.controller';
@@ -25,6 +27,7 @@ export class DlqReviewModule {
       imports: [
         ServiceKitModule.forRoot({ service: 'dlq-review', config, logger }),
         ApiAuthModule.fromEnv(config),
+        ApiDocsModule.serve(dlqReviewApiDocument()),
       ],
       controllers: [DlqController, ConsoleController, IntakeController],
       providers: [

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService, ReviewStatus } from '@smart-dairy/db';
 import { NotFoundProblem } from '@smart-dairy/http-problem';
 import { encodeCursor, type PagePosition } from '@smart-dairy/pagination';
+import { z } from 'zod';
 import { FACETS, entryWhere, withoutFacet, type EntryFilter, type Facet } from './entry-filter';
-import { SUMMARY_COLUMNS, detailOf, summaryOf, type EntryDetail, type EntrySummary } from './entry-view';
+import { EntrySummary, SUMMARY_COLUMNS, detailOf, summaryOf, type EntryDetail } from './entry-view';
 
 export interface ListQuery extends EntryFilter {
   limit: number;
@@ -11,28 +12,30 @@ export interface ListQuery extends EntryFilter {
   cursor?: PagePosition;
 }
 
-export interface FacetCount {
-  value: string;
-  count: number;
-}
-
-export interface EntryCounts {
-  /** Entries matching the whole filter. */
-  total: number;
-  by_status: Record<ReviewStatus, number>;
-  by_error_class: FacetCount[];
-  by_subscription: FacetCount[];
-  by_event_type: FacetCount[];
-}
-
-export interface EntryPage {
-  data: EntrySummary[];
-  next_cursor: string | null;
-  counts: EntryCounts;
-}
+const FacetCount = z.object({ value: z.string(), count: z.number().int() });
+type FacetCount = z.output<typeof FacetCount>;
 
 /** The most frequent values listed per facet; the long tail is reached by filtering. */
 const FACET_VALUES = 25;
+
+const facetCounts = z.array(FacetCount).describe(`The ${FACET_VALUES} most frequent values`);
+
+/** Each facet is counted under every filter but its own. */
+const EntryCounts = z.object({
+  total: z.number().int().describe('Entries matching the whole filter'),
+  by_status: z.record(z.enum(ReviewStatus), z.number().int()),
+  by_error_class: facetCounts,
+  by_subscription: facetCounts,
+  by_event_type: facetCounts,
+});
+type EntryCounts = z.output<typeof EntryCounts>;
+
+export const EntryPage = z.object({
+  data: z.array(EntrySummary),
+  next_cursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
+  counts: EntryCounts,
+});
+export type EntryPage = z.output<typeof EntryPage>;
 
 @Injectable()
 export class EntryQueries {

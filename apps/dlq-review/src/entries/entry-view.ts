@@ -1,4 +1,4 @@
-import type { DeadLetterEntry, Prisma } from '@smart-dairy/db';
+import { Priority, ReviewStatus, type DeadLetterEntry, type Prisma } from '@smart-dairy/db';
 import { attemptRecordSchema, type DeadLetter } from '@smart-dairy/messages';
 import { z } from 'zod';
 
@@ -46,38 +46,44 @@ export const SUMMARY_COLUMNS = {
 
 type SummaryRow = Pick<DeadLetterEntry, keyof typeof SUMMARY_COLUMNS>;
 
-export interface EntrySummary {
-  id: string;
-  delivery_id: string;
-  subscription_id: string;
-  event_id: string;
-  event_type: string;
-  priority: string;
-  error_class: string;
-  final_error: string;
-  review_status: string;
-  moved_at: string;
-  replay_count: number;
-  last_replayed_at: string | null;
-  resolved_at: string | null;
-  archived_at: string | null;
-}
+const timestamp = z.iso.datetime();
 
-export interface AttemptView {
-  attempt: number;
-  status_code: number | null;
-  error_class: string | null;
-  error: string | null;
-  latency_ms: number;
-  response_body: string | null;
-  started_at: string;
-  finished_at: string;
-}
+/** An entry as the list shows it: every column but the payload and the history. */
+export const EntrySummary = z.object({
+  id: z.string(),
+  delivery_id: z.string().describe('Sent as X-Webhook-ID; a replay sends the same'),
+  subscription_id: z.string(),
+  event_id: z.string(),
+  event_type: z.string(),
+  priority: z.enum(Priority),
+  error_class: z.string(),
+  final_error: z.string(),
+  review_status: z.enum(ReviewStatus),
+  moved_at: timestamp.describe('When the delivery moved to the DLQ'),
+  replay_count: z.number().int(),
+  last_replayed_at: timestamp.nullable(),
+  resolved_at: timestamp.nullable(),
+  archived_at: timestamp.nullable(),
+});
+export type EntrySummary = z.output<typeof EntrySummary>;
 
-export interface EntryDetail extends EntrySummary {
-  payload: StoredPayload;
-  history: AttemptView[];
-}
+export const AttemptView = z.object({
+  attempt: z.number().int(),
+  status_code: z.number().int().nullable().describe("The endpoint's HTTP status; null when none came"),
+  error_class: z.string().nullable(),
+  error: z.string().nullable(),
+  latency_ms: z.number().int(),
+  response_body: z.string().nullable().describe('The first bytes of the response body'),
+  started_at: timestamp,
+  finished_at: timestamp,
+});
+export type AttemptView = z.output<typeof AttemptView>;
+
+export const EntryDetail = EntrySummary.extend({
+  payload: storedPayloadSchema.describe('The event as every attempt sent it'),
+  history: z.array(AttemptView),
+});
+export type EntryDetail = z.output<typeof EntryDetail>;
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 

@@ -1,15 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
-import { ApiKeyGuard, RequireScope, authenticatedKey } from '@smart-dairy/api-auth';
-import { ApiKeyScope } from '@smart-dairy/db';
+import { Controller, Param, Query, Req, UseGuards } from '@nestjs/common';
+import { ApiKeyGuard, authenticatedKey } from '@smart-dairy/api-auth';
+import { Endpoint, jsonBody } from '@smart-dairy/http-api';
 import { parseBody, parseQuery } from '@smart-dairy/http-problem';
 import type { Request } from 'express';
-import { EntryQueries, type EntryPage } from '../entries/entry-queries';
-import type { EntryDetail, EntrySummary } from '../entries/entry-view';
+import { EntryQueries } from '../entries/entry-queries';
 import { ReviewActions } from '../review/review-actions';
-import { bulkSelectionSchema, listQuerySchema } from './dlq-requests';
+import { DLQ_ROUTES as routes } from './dlq.routes';
 
-/** The review API: reads for `read` keys, replays and archives for `admin` keys only. */
-@Controller('v1/dlq')
+@Controller()
 @UseGuards(ApiKeyGuard)
 export class DlqController {
   constructor(
@@ -17,39 +15,33 @@ export class DlqController {
     private readonly actions: ReviewActions,
   ) {}
 
-  @Get()
-  @RequireScope(ApiKeyScope.read)
-  list(@Query() query: unknown): Promise<EntryPage> {
-    return this.queries.list(parseQuery(listQuerySchema, query));
+  @Endpoint(routes.list)
+  list(@Query() query: unknown) {
+    return this.queries.list(parseQuery(routes.list.query, query));
   }
 
-  @Post('replay')
-  @HttpCode(202)
-  replayMany(@Body() body: unknown, @Req() request: Request) {
-    return this.actions.replayMany(parseBody(bulkSelectionSchema, body), authenticatedKey(request));
+  @Endpoint(routes.replayMany)
+  replayMany(@Req() req: Request) {
+    return this.actions.replayMany(parseBody(routes.replayMany.body, jsonBody(req)), authenticatedKey(req));
   }
 
-  @Post('archive')
-  @HttpCode(200)
-  archiveMany(@Body() body: unknown, @Req() request: Request) {
-    return this.actions.archiveMany(parseBody(bulkSelectionSchema, body), authenticatedKey(request));
+  @Endpoint(routes.archiveMany)
+  archiveMany(@Req() req: Request) {
+    return this.actions.archiveMany(parseBody(routes.archiveMany.body, jsonBody(req)), authenticatedKey(req));
   }
 
-  @Get(':id')
-  @RequireScope(ApiKeyScope.read)
-  get(@Param('id') id: string): Promise<EntryDetail> {
+  @Endpoint(routes.get)
+  get(@Param('id') id: string) {
     return this.queries.get(id);
   }
 
-  @Post(':id/replay')
-  @HttpCode(202)
-  replay(@Param('id') id: string, @Req() request: Request): Promise<EntrySummary> {
-    return this.actions.replayOne(id, authenticatedKey(request));
+  @Endpoint(routes.replay)
+  replay(@Param('id') id: string, @Req() req: Request) {
+    return this.actions.replayOne(id, authenticatedKey(req));
   }
 
-  @Post(':id/archive')
-  @HttpCode(200)
-  archive(@Param('id') id: string, @Req() request: Request): Promise<EntrySummary> {
-    return this.actions.archiveOne(id, authenticatedKey(request));
+  @Endpoint(routes.archive)
+  archive(@Param('id') id: string, @Req() req: Request) {
+    return this.actions.archiveOne(id, authenticatedKey(req));
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma, PrismaService, type ApiKey, type ReviewStatus } from '@smart-dairy/db';
 import { NotFoundProblem, ProblemError } from '@smart-dairy/http-problem';
+import { z } from 'zod';
 import { DLQ_REVIEW_CONFIG, type DlqReviewConfig } from '../config';
 import type { EntryFilter } from '../entries/entry-filter';
 import { EntryQueries } from '../entries/entry-queries';
@@ -14,14 +15,26 @@ export const MAX_BULK_ENTRIES = 10_000;
 
 export type Selection = { ids: string[] } | { filter: EntryFilter };
 
-export interface BulkCounts {
-  /** Entries asked for: the distinct ids given, or those the filter selected (at most MAX_BULK_ENTRIES). */
-  requested: number;
-  /** Requested entries left as they were: unknown ids, entries in another status, lost races. */
-  skipped: number;
-  /** The filter selected more than MAX_BULK_ENTRIES; send the request again for the rest. */
-  has_more: boolean;
-}
+const count = z.number().int().nonnegative();
+
+const BulkCounts = z.object({
+  requested: count.describe(
+    `Entries asked for: the distinct ids given, or those the filter selected (at most ${MAX_BULK_ENTRIES})`,
+  ),
+  skipped: count.describe(
+    'Requested entries left as they were: unknown ids, entries in another status, lost races',
+  ),
+  has_more: z
+    .boolean()
+    .describe(`The filter selected more than ${MAX_BULK_ENTRIES}; send the request again for the rest`),
+});
+type BulkCounts = z.output<typeof BulkCounts>;
+
+export const ReplayCounts = BulkCounts.extend({ replayed: count });
+export type ReplayCounts = z.output<typeof ReplayCounts>;
+
+export const ArchiveCounts = BulkCounts.extend({ archived: count });
+export type ArchiveCounts = z.output<typeof ArchiveCounts>;
 
 type Action = 'replay' | 'archive';
 
@@ -50,12 +63,12 @@ export class ReviewActions {
     return this.one('archive', id, actor);
   }
 
-  async replayMany(selection: Selection, actor: ApiKey): Promise<BulkCounts & { replayed: number }> {
+  async replayMany(selection: Selection, actor: ApiKey): Promise<ReplayCounts> {
     const { changed, ...counts } = await this.many('replay', selection, actor);
     return { ...counts, replayed: changed };
   }
 
-  async archiveMany(selection: Selection, actor: ApiKey): Promise<BulkCounts & { archived: number }> {
+  async archiveMany(selection: Selection, actor: ApiKey): Promise<ArchiveCounts> {
     const { changed, ...counts } = await this.many('archive', selection, actor);
     return { ...counts, archived: changed };
   }
