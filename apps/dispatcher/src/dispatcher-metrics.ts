@@ -1,5 +1,20 @@
 import { Injectable } from '@nestjs/common';
+import { metricsOn } from '@smart-dairy/service-kit';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+const HELP = {
+  dispatcher_deliveries_total: 'Attempts and parkings by resulting outcome',
+  dispatcher_attempt_duration_seconds: 'Latency of delivery attempts',
+  dispatcher_in_flight: 'Requests being sent',
+  dispatcher_queued: 'Deliveries waiting for a slot',
+  dispatcher_breaker_state: 'Circuit breaker per endpoint: 0 closed, 1 half-open, 2 open',
+  dispatcher_retries_scheduled_total: 'Retries scheduled after a failed attempt',
+  dispatcher_dead_lettered_total: 'Deliveries moved to the dead letter queue',
+  dispatcher_consumer_lag: 'Delivery tasks behind the end of each partition',
+};
+
+/** Buckets of the attempt duration, in seconds. */
+const LATENCIES = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 @Injectable()
 export class DispatcherMetrics {
@@ -13,44 +28,14 @@ export class DispatcherMetrics {
   readonly lag: Gauge<'topic' | 'partition'>;
 
   constructor(registry: Registry) {
-    const registers = [registry];
-    this.deliveries = new Counter({
-      name: 'dispatcher_deliveries_total',
-      help: 'Attempts and parkings by resulting outcome',
-      labelNames: ['outcome', 'event_type'],
-      registers,
-    });
-    this.attemptDuration = new Histogram({
-      name: 'dispatcher_attempt_duration_seconds',
-      help: 'Latency of delivery attempts',
-      labelNames: ['outcome'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers,
-    });
-    this.inFlight = new Gauge({ name: 'dispatcher_in_flight', help: 'Requests being sent', registers });
-    this.queued = new Gauge({ name: 'dispatcher_queued', help: 'Deliveries waiting for a slot', registers });
-    this.breakerState = new Gauge({
-      name: 'dispatcher_breaker_state',
-      help: 'Circuit breaker per endpoint: 0 closed, 1 half-open, 2 open',
-      labelNames: ['subscription_id'],
-      registers,
-    });
-    this.retriesScheduled = new Counter({
-      name: 'dispatcher_retries_scheduled_total',
-      help: 'Retries scheduled after a failed attempt',
-      registers,
-    });
-    this.deadLettered = new Counter({
-      name: 'dispatcher_dead_lettered_total',
-      help: 'Deliveries moved to the dead letter queue',
-      labelNames: ['reason'],
-      registers,
-    });
-    this.lag = new Gauge({
-      name: 'dispatcher_consumer_lag',
-      help: 'Delivery tasks behind the end of each partition',
-      labelNames: ['topic', 'partition'],
-      registers,
-    });
+    const metric = metricsOn(registry, HELP);
+    this.deliveries = metric.counter('dispatcher_deliveries_total', ['outcome', 'event_type']);
+    this.attemptDuration = metric.histogram('dispatcher_attempt_duration_seconds', LATENCIES, ['outcome']);
+    this.inFlight = metric.gauge('dispatcher_in_flight');
+    this.queued = metric.gauge('dispatcher_queued');
+    this.breakerState = metric.gauge('dispatcher_breaker_state', ['subscription_id']);
+    this.retriesScheduled = metric.counter('dispatcher_retries_scheduled_total');
+    this.deadLettered = metric.counter('dispatcher_dead_lettered_total', ['reason']);
+    this.lag = metric.gauge('dispatcher_consumer_lag', ['topic', 'partition']);
   }
 }

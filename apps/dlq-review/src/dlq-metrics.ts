@@ -1,5 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import { metricsOn } from '@smart-dairy/service-kit';
 import { Counter, Registry } from 'prom-client';
+
+const HELP = {
+  dlq_dead_letters_received_total: 'Dead letters read from deliveries.dead-letter',
+  dlq_entries_changed_total: 'Entries replayed or archived by operators',
+  dlq_entries_resolved_total: 'Entries resolved by a later successful delivery',
+  dlq_system_events_published_total: 'Operational events published on events.system',
+  dlq_unreadable_messages_total: 'Messages skipped because they did not match their topic contract',
+};
 
 @Injectable()
 export class DlqMetrics {
@@ -10,35 +19,11 @@ export class DlqMetrics {
   readonly unreadable: Counter<'topic'>;
 
   constructor(registry: Registry) {
-    const registers = [registry];
-    this.deadLetters = new Counter({
-      name: 'dlq_dead_letters_received_total',
-      help: 'Dead letters read from deliveries.dead-letter',
-      labelNames: ['event_type'],
-      registers,
-    });
-    this.actions = new Counter({
-      name: 'dlq_entries_changed_total',
-      help: 'Entries replayed or archived by operators',
-      labelNames: ['action'],
-      registers,
-    });
-    this.resolved = new Counter({
-      name: 'dlq_entries_resolved_total',
-      help: 'Entries resolved by a later successful delivery',
-      registers,
-    });
-    this.notifications = new Counter({
-      name: 'dlq_system_events_published_total',
-      help: 'Operational events published on events.system',
-      labelNames: ['event_type'],
-      registers,
-    });
-    this.unreadable = new Counter({
-      name: 'dlq_unreadable_messages_total',
-      help: 'Messages skipped because they did not match their topic contract',
-      labelNames: ['topic'],
-      registers,
-    });
+    const metric = metricsOn(registry, HELP);
+    this.deadLetters = metric.counter('dlq_dead_letters_received_total', ['event_type']);
+    this.actions = metric.counter('dlq_entries_changed_total', ['action']);
+    this.resolved = metric.counter('dlq_entries_resolved_total');
+    this.notifications = metric.counter('dlq_system_events_published_total', ['event_type']);
+    this.unreadable = metric.counter('dlq_unreadable_messages_total', ['topic']);
   }
 }

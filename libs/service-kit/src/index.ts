@@ -1,6 +1,7 @@
 export { bootstrapService, type BootstrapOptions } from './bootstrap';
 export { HealthController } from './health.controller';
 export { createLogger, NestPinoLogger, type Logger } from './logger';
+export { metricsOn } from './metrics-on';
 export { PeriodicJobs, type PeriodicJob, type PeriodicSchedule } from './periodic-jobs';
 export type { CheckResult, ReadinessReport } from './readiness';
 export { ServiceKitModule, type ServiceKitConfig, type ServiceKitOptions } from './service-kit.module';

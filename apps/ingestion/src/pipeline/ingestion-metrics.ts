@@ -1,5 +1,20 @@
 import { Injectable } from '@nestjs/common';
+import { metricsOn } from '@smart-dairy/service-kit';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+const HELP = {
+  ingestion_events_consumed_total: 'Messages read from the category topics',
+  ingestion_events_accepted_total: 'Valid events fanned out',
+  ingestion_events_quarantined_total: 'Invalid messages sent to events.invalid',
+  ingestion_events_deduplicated_total: 'Events whose id was seen before',
+  ingestion_event_id_conflicts_total:
+    'Events quarantined because their id was already used in their category for other content',
+  ingestion_deliveries_created_total: 'Delivery tasks handed to the dispatcher',
+  ingestion_batch_size: 'Messages per processed batch',
+  ingestion_consumer_lag: 'Messages behind the end of each category topic partition',
+};
+
+const BATCH_SIZE_BUCKETS = [1, 10, 50, 100, 250, 500, 1000, 5000];
 
 @Injectable()
 export class IngestionMetrics {
@@ -13,54 +28,14 @@ export class IngestionMetrics {
   readonly lag: Gauge<'topic' | 'partition'>;
 
   constructor(registry: Registry) {
-    const registers = [registry];
-    this.consumed = new Counter({
-      name: 'ingestion_events_consumed_total',
-      help: 'Messages read from the category topics',
-      labelNames: ['topic'],
-      registers,
-    });
-    this.accepted = new Counter({
-      name: 'ingestion_events_accepted_total',
-      help: 'Valid events fanned out',
-      labelNames: ['event_type'],
-      registers,
-    });
-    this.quarantined = new Counter({
-      name: 'ingestion_events_quarantined_total',
-      help: 'Invalid messages sent to events.invalid',
-      labelNames: ['topic'],
-      registers,
-    });
-    this.deduplicated = new Counter({
-      name: 'ingestion_events_deduplicated_total',
-      help: 'Events whose id was seen before',
-      labelNames: ['event_type'],
-      registers,
-    });
-    this.idConflicts = new Counter({
-      name: 'ingestion_event_id_conflicts_total',
-      help: 'Events quarantined because their id was already used in their category for other content',
-      labelNames: ['category'],
-      registers,
-    });
-    this.deliveriesCreated = new Counter({
-      name: 'ingestion_deliveries_created_total',
-      help: 'Delivery tasks handed to the dispatcher',
-      labelNames: ['event_type'],
-      registers,
-    });
-    this.batchSize = new Histogram({
-      name: 'ingestion_batch_size',
-      help: 'Messages per processed batch',
-      buckets: [1, 10, 50, 100, 250, 500, 1000, 5000],
-      registers,
-    });
-    this.lag = new Gauge({
-      name: 'ingestion_consumer_lag',
-      help: 'Messages behind the end of each category topic partition',
-      labelNames: ['topic', 'partition'],
-      registers,
-    });
+    const metric = metricsOn(registry, HELP);
+    this.consumed = metric.counter('ingestion_events_consumed_total', ['topic']);
+    this.accepted = metric.counter('ingestion_events_accepted_total', ['event_type']);
+    this.quarantined = metric.counter('ingestion_events_quarantined_total', ['topic']);
+    this.deduplicated = metric.counter('ingestion_events_deduplicated_total', ['event_type']);
+    this.idConflicts = metric.counter('ingestion_event_id_conflicts_total', ['category']);
+    this.deliveriesCreated = metric.counter('ingestion_deliveries_created_total', ['event_type']);
+    this.batchSize = metric.histogram('ingestion_batch_size', BATCH_SIZE_BUCKETS);
+    this.lag = metric.gauge('ingestion_consumer_lag', ['topic', 'partition']);
   }
 }
