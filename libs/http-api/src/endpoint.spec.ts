@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { Endpoint } from './endpoint';
 import { jsonBody } from './json-body';
 import { Reply } from './reply';
-import { routeTable } from './route-spec';
+import { routeTable } from './route-table';
 
 const routes = routeTable('Things', {
   list: { method: 'get', path: '/v1/things', summary: 'List things', scopes: ['read'] },

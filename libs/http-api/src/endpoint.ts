@@ -1,7 +1,7 @@
 import { Delete, Get, HttpCode, Patch, Post, UseInterceptors, applyDecorators } from '@nestjs/common';
 import { RequireScope } from '@smart-dairy/api-auth';
 import { ReplyInterceptor } from './reply';
-import type { HttpMethod, RouteSpec } from './route-spec';
+import type { HttpMethod, RouteSpec } from './route-table';
 
 const ROUTE_DECORATORS = { get: Get, post: Post, patch: Patch, delete: Delete } as const satisfies Record<
   HttpMethod,

@@ -10,4 +10,4 @@ export {
   type RouteGroups,
 } from './openapi';
 export { Reply } from './reply';
-export { routeTable, type HttpMethod, type RouteEntry, type RouteSpec } from './route-spec';
+export { routeTable, type HttpMethod, type RouteEntry, type RouteSpec } from './route-table';

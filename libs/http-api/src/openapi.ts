@@ -1,6 +1,6 @@
 import { ProblemError, type ProblemCode } from '@smart-dairy/http-problem';
 import { z } from 'zod';
-import type { RouteSpec } from './route-spec';
+import type { RouteSpec } from './route-table';
 
 /** The routes of an API by group, such as a feature's route table: the operation ids are `<group>.<name>`. */
 export type RouteGroups = Readonly<Record<string, Readonly<Record<string, RouteSpec>>>>;
