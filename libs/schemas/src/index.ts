@@ -53,6 +53,7 @@ export {
   MAX_EVENT_ID_LENGTH,
   assignEventId,
   parseInputMessage,
+  type EventAsWritten,
   type InputMessageOptions,
   type InputMessageResult,
   type TypedEvent,
@@ -60,10 +61,12 @@ export {
 export {
   buildEnvelope,
   deliveryIdFor,
+  envelopeBytes,
   parseEnvelope,
   serializeEnvelope,
   type DeliveryEnvelope,
   type EnvelopeInput,
+  type EnvelopeSource,
   type EnvelopeResult,
 } from './delivery-envelope';
 export {
