@@ -1,4 +1,4 @@
-import { buildDeliveryHeaders, buildEnvelope, serializeEnvelope } from '@smart-dairy/schemas';
+import { buildDeliveryHeaders, envelopeBytes } from '@smart-dairy/schemas';
 import { sign } from '@smart-dairy/signing';
 import { BENCH_EVENT_TYPE, orderPayload } from './payload.ts';
 
@@ -14,16 +14,14 @@ export function signedDelivery(
   deliveryId: string,
   orderId: string,
 ): { headers: Record<string, string>; body: Buffer } {
-  const body = serializeEnvelope(
-    buildEnvelope({
-      deliveryId,
-      event: BENCH_EVENT_TYPE,
-      timestamp: new Date().toISOString(),
-      subscriptionId: endpoint.subscriptionId,
-      attempt: 1,
-      data: orderPayload(orderId, new Date().toISOString()),
-    }),
-  );
+  const body = envelopeBytes({
+    deliveryId,
+    event: BENCH_EVENT_TYPE,
+    timestamp: new Date().toISOString(),
+    subscriptionId: endpoint.subscriptionId,
+    attempt: 1,
+    dataJson: JSON.stringify(orderPayload(orderId, new Date().toISOString())),
+  });
   const timestamp = Math.floor(Date.now() / 1000);
   const headers = buildDeliveryHeaders({
     deliveryId,

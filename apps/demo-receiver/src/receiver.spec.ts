@@ -1,11 +1,4 @@
-import {
-  EVENT_CATALOG,
-  buildDeliveryHeaders,
-  buildEnvelope,
-  deliveryIdFor,
-  serializeEnvelope,
-  type EventData,
-} from '@smart-dairy/schemas';
+import { EVENT_CATALOG, buildDeliveryHeaders, deliveryIdFor, envelopeBytes } from '@smart-dairy/schemas';
 import { sign } from '@smart-dairy/signing';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -18,15 +11,14 @@ import { fileSecrets, fixedSecrets, parseSecrets, type SecretSource } from './se
 /** A delivery exactly as the dispatcher sends it, signed now with `secret`. */
 function signedDelivery(secret: string, attempt = 1) {
   const deliveryId = deliveryIdFor({ type: 'order.created', id: `evt-${Math.random()}` }, 'sub_demo');
-  const envelope = buildEnvelope({
+  const body = envelopeBytes({
     deliveryId,
     event: 'order.created',
     timestamp: new Date().toISOString(),
     subscriptionId: 'sub_demo',
     attempt,
-    data: EVENT_CATALOG['order.created'].sample as EventData<'order.created'>,
+    dataJson: JSON.stringify(EVENT_CATALOG['order.created'].sample),
   });
-  const body = serializeEnvelope(envelope);
   const timestamp = Math.floor(Date.now() / 1000);
   const headers = buildDeliveryHeaders({
     deliveryId,

@@ -87,6 +87,23 @@ describe('ingestion service', () => {
     await prisma?.$disconnect();
   });
 
+  /**
+   * `data` as a producer may write it, which parsing and serialising again would change: integer-like keys
+   * that JavaScript orders "2" before "10", \u escapes, 1.0 and 2.50, spaces.
+   */
+  const producerDataJson =
+    '{ "product_id": "PROD-CR\\u00c8ME-1L", "name": "Cr\\u00e8me fra\\u00eeche", "changed_fields": ["price"],' +
+    ' "updated_at": "2026-01-31T10:30:00Z", "price": 1.0, "by_size": {"10": 2.50, "2": 1.0} }';
+
+  /** The stored event, once ingestion has written it. */
+  async function storedEvent(category: string, id: string) {
+    const where = { category_id: { category, id } };
+    await waitFor(async () => (await prisma.event.findUnique({ where })) !== null, {
+      description: `event ${id} stored`,
+    });
+    return prisma.event.findUniqueOrThrow({ where });
+  }
+
   /** Only this suite's subscriptions: the database is shared with other suites. */
   const ours = (ids: string[]) => ids.filter((id) => Object.values(subs).includes(id));
 
@@ -124,6 +141,21 @@ describe('ingestion service', () => {
       );
     }
     await reader.stop();
+  });
+
+  it("stores the data and timestamp of a Kafka message as the producer's bytes, beside the parsed data", async () => {
+    const id = eventIdOf('as-written');
+    const value =
+      `{"id": "${id}", "event": "product.updated", "timestamp": "2026-01-31T10:30:00Z",\n` +
+      ` "data": ${producerDataJson}}`;
+    await kafka.producer.send({ topic: kafka.topic('events.product'), messages: [{ key: 'k', value }] });
+
+    const row = await storedEvent('product', id);
+    expect(row.dataJson).toBe(producerDataJson);
+    expect(row.occurredAtText).toBe('2026-01-31T10:30:00Z');
+    // What filters and queries read is still the parsed value.
+    expect(row.data).toEqual(JSON.parse(producerDataJson));
+    expect(row.occurredAt).toEqual(new Date('2026-01-31T10:30:00Z'));
   });
 
   it('creates one delivery per subscription for an event id published five times', async () => {
@@ -375,6 +407,20 @@ describe('ingestion service', () => {
       expect(await res.json()).toEqual({ id, event: 'order.created', status: 'accepted' });
       await waitFor(async () => ours(await deliveriesOf(id)).length === 3);
       expect(ours(await deliveriesOf(id))).toEqual([subs.exact, subs.orders, subs.everything].sort());
+    });
+
+    it("carries the body's data and timestamp through Kafka to the events row as the producer wrote them", async () => {
+      const id = eventIdOf('http-as-written');
+      const timestamp = '2026-01-31T11:30:00.120+01:00';
+      const res = await post(
+        `{"id":"${id}", "event":"product.updated", "timestamp":"${timestamp}", "data":${producerDataJson}}`,
+      );
+      expect(res.status).toBe(202);
+
+      const row = await storedEvent('product', id);
+      expect(row.dataJson).toBe(producerDataJson);
+      expect(row.occurredAtText).toBe(timestamp);
+      expect(row.occurredAt).toEqual(new Date('2026-01-31T10:30:00.120Z'));
     });
 
     it('answers 400 problem+json with the field problems for an invalid event', async () => {

@@ -508,6 +508,12 @@ describe('subscriptions service', () => {
       expect(rows.map((r) => [r.id, r.subscriptionId, r.status])).toEqual([
         [answer.delivery_id, sub.id, 'pending'],
       ]);
+      // The event row holds what the dispatcher builds the body from: the sample's text and the time as written.
+      const event = await prisma.event.findUniqueOrThrow({
+        where: { category_id: { category: 'payment', id: answer.event_id } },
+      });
+      expect(event.dataJson).toBe(JSON.stringify(EVENT_CATALOG['payment.failed'].sample));
+      expect(event.occurredAtText).toBe(event.occurredAt.toISOString());
       await waitFor(() => deliveries.messages.some((m) => m.value?.includes(answer.delivery_id)));
       const task = deliveryTaskCodec.decode(
         deliveries.messages.find((m) => m.value?.includes(answer.delivery_id))?.value ?? null,
@@ -556,7 +562,9 @@ describe('subscriptions service', () => {
         id: eventId,
         type,
         occurredAt: new Date('2026-01-31T10:30:00Z'),
+        occurredAtText: '2026-01-31T10:30:00Z',
         data: EVENT_CATALOG[type].sample as object,
+        dataJson: JSON.stringify(EVENT_CATALOG[type].sample),
         sourceTopic: `${prefix}events.order`,
         sourcePartition: 0,
         sourceOffset: '0',

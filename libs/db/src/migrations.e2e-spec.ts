@@ -144,6 +144,28 @@ describe('applyMigrations', () => {
     await expect(migrate()).resolves.toEqual({ applied: [broken] });
   });
 
+  it('gives events stored before events_as_written the text of their jsonb data and their time with milliseconds', async () => {
+    // Everything from that migration on is held back, so the row is written as an older release wrote it.
+    const held = repoMigrationNames.filter((name) => name >= '20261217010000_events_as_written');
+    for (const name of held) rmSync(join(migrationsDir, name), { recursive: true });
+    await migrate();
+    await client.query(`
+      INSERT INTO "events" ("category", "id", "type", "occurred_at", "data", "source_topic", "source_partition",
+        "source_offset")
+      VALUES ('order', 'evt_old', 'order.created', '2026-01-31 10:30:00', '{"b": 1.0, "10": 2, "a": "\\u00e9"}',
+        't', 0, '0')`);
+    for (const name of held) {
+      addMigration(name, readFileSync(join(REPO_MIGRATIONS, name, 'migration.sql'), 'utf8'));
+    }
+    await expect(migrate()).resolves.toEqual({ applied: held });
+
+    const { rows } = await client.query('SELECT "data_json", "occurred_at_text" FROM "events"');
+    // jsonb's own writing: shorter keys first, the escape decoded, the number form kept.
+    expect(rows).toEqual([
+      { data_json: '{"a": "é", "b": 1.0, "10": 2}', occurred_at_text: '2026-01-31T10:30:00.000Z' },
+    ]);
+  });
+
   it('lets only one of two concurrent runs apply the migrations', async () => {
     const results = await Promise.all([migrate(), migrate()]);
     expect(results.map((r) => r.applied).sort()).toEqual([[], repoMigrationNames]);

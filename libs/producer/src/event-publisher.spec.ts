@@ -182,6 +182,73 @@ describe('EventPublisher.publish', () => {
   });
 });
 
+describe('EventPublisher.publishJson', () => {
+  // Written as a producer might: integer-like keys out of JavaScript's order, an escape, 1.0, spacing.
+  const dataJson =
+    '{"product_id": "PROD-CR\\u00c8ME-1L", "warehouse_id": "WH-1", "quantity_available": 3, "threshold": 10,' +
+    ' "unit": "units", "detected_at": "2026-03-02T07:15:00Z", "bins": {"10": 1.0, "2": 2.50}}';
+
+  it('sends the data text as it is given, keyed by the aggregate id it holds', async () => {
+    const { publisher, sent } = publisherWithFakeKafka();
+    const published = await publisher.publishJson('inventory.low', dataJson, {
+      id: 'evt_inv_1',
+      timestamp: '2026-03-02T12:45:00.5+05:30',
+    });
+    expect(published).toEqual({ id: 'evt_inv_1', topic: 't1.events.inventory', partition: 0, offset: '100' });
+    expect(sent).toEqual([
+      [
+        {
+          topic: 't1.events.inventory',
+          key: 'PROD-CRÈME-1L',
+          value:
+            '{"id":"evt_inv_1","event":"inventory.low","timestamp":"2026-03-02T12:45:00.5+05:30",' +
+            `"data":${dataJson}}`,
+        },
+      ],
+    ]);
+  });
+
+  it('stamps an event without a timestamp with now', async () => {
+    const { publisher, sent } = publisherWithFakeKafka();
+    await publisher.publishJson('inventory.low', dataJson);
+    expect(JSON.parse(sent[0][0].value)).toMatchObject({ timestamp: NOW.toISOString() });
+  });
+
+  it.each<[string, string, { path: string; message: string }[]]>([
+    [
+      'data the schema refuses',
+      dataJson.replace('"quantity_available": 3', '"quantity_available": "3"'),
+      [{ path: 'data.quantity_available', message: expect.any(String) }],
+    ],
+    [
+      'text that is not JSON',
+      '{"product_id":',
+      [{ path: '', message: expect.stringContaining('not valid JSON') }],
+    ],
+    [
+      'text that adds a field beside data',
+      `${dataJson},"source":"pos"`,
+      [{ path: 'source', message: 'unknown field' }],
+    ],
+    [
+      'text that adds a second data member',
+      `{},"data":${dataJson}`,
+      [{ path: 'data', message: 'must be the JSON text of one object' }],
+    ],
+    [
+      'text with whitespace around the object',
+      ` ${dataJson}`,
+      [{ path: 'data', message: 'must be the JSON text of one object' }],
+    ],
+  ])('refuses %s without sending anything', async (_case, text, problems) => {
+    const { publisher, sent } = publisherWithFakeKafka();
+    const publishing = publisher.publishJson('inventory.low', text);
+    await expect(publishing).rejects.toThrow(EventRejectedError);
+    await expect(publishing).rejects.toMatchObject({ problems });
+    expect(sent).toEqual([]);
+  });
+});
+
 describe('EventPublisher.publishMany', () => {
   const batch: EventToPublish[] = [
     { type: 'order.created', data: sample('order.created'), id: 'evt_a' },

@@ -3,7 +3,14 @@ import { KafkaClient } from '@smart-dairy/kafka';
 import type { EventData, EventTopic, EventType, Problem } from '@smart-dairy/schemas';
 import pino, { type Logger } from 'pino';
 import { EventRejectedError } from './event-rejected-error';
-import { prepareEvent, type EventRecord, type EventToPublish, type PublishOptions } from './event-record';
+import {
+  prepareEvent,
+  prepareJsonEvent,
+  type EventRecord,
+  type EventToPublish,
+  type PreparedEvent,
+  type PublishOptions,
+} from './event-record';
 import type { EventTransport } from './event-transport';
 import { KafkaEventTransport } from './kafka-event-transport';
 
@@ -91,10 +98,21 @@ export class EventPublisher {
   ): Promise<PublishedEvent> {
     // The mapped EventToPublish type does not simplify for a generic T, so the object is asserted to it.
     const event = { ...options, type, data } as EventToPublish;
-    const prepared = prepareEvent(event, this.topicName, this.now());
-    if (!prepared.ok) throw new EventRejectedError(prepared.problems);
-    const [published] = await this.send([prepared]);
-    return published;
+    return this.sendOne(prepareEvent(event, this.topicName, this.now()));
+  }
+
+  /**
+   * `publish` for data that is JSON text already, such as a slice of a request body: the text is sent as
+   * it is, so subscribers receive its exact bytes (key order, escapes, number forms) rather than what
+   * parsing and serialising it again would make of it. Throws `EventRejectedError` when the message would
+   * not pass ingestion's validation, or when `dataJson` is not the JSON text of exactly one object.
+   */
+  async publishJson(
+    type: EventType,
+    dataJson: string,
+    options: PublishOptions = {},
+  ): Promise<PublishedEvent> {
+    return this.sendOne(prepareJsonEvent({ ...options, type, dataJson }, this.topicName, this.now()));
   }
 
   /**
@@ -117,6 +135,12 @@ export class EventPublisher {
   /** Releases the connections the publisher opened. */
   async close(): Promise<void> {
     await this.transport.close?.();
+  }
+
+  private async sendOne(prepared: PreparedEvent): Promise<PublishedEvent> {
+    if (!prepared.ok) throw new EventRejectedError(prepared.problems);
+    const [published] = await this.send([prepared]);
+    return published;
   }
 
   private async send(events: readonly ReadyEvent[]): Promise<PublishedEvent[]> {

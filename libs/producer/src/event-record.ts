@@ -7,6 +7,7 @@ import {
   type EventTopic,
   type EventType,
   type Problem,
+  type TypedEvent,
 } from '@smart-dairy/schemas';
 import { aggregateIdOf } from './partition-key';
 
@@ -23,6 +24,13 @@ export interface PublishOptions {
 export type EventToPublish<T extends EventType = EventType> = {
   [K in T]: PublishOptions & { readonly type: K; readonly data: EventData<K> };
 }[T];
+
+/** An event whose `data` is JSON text already, sent as written (see `EventPublisher.publishJson`). */
+export type JsonEventToPublish = PublishOptions & {
+  readonly type: EventType;
+  /** The JSON text of one object; it reaches subscribers byte for byte (docs/protocol.md#envelope). */
+  readonly dataJson: string;
+};
 
 /** A message for an `events.<category>` topic, `topic` being the deployed (prefixed) name. */
 export interface EventRecord {
@@ -54,14 +62,43 @@ export function prepareEvent(
     return { ok: false, problems: [{ path: '', message: `not serialisable as JSON: ${String(error)}` }] };
   }
   const parsed = parseInputMessage(value);
+  return parsed.ok ? prepared(id, value, parsed.event, event.key, topicName) : parsed;
+}
+
+/**
+ * `prepareEvent` for data that is JSON text already: the text is placed in the message as it is, so the
+ * bytes ingestion stores, and deliveries send, are the caller's.
+ */
+export function prepareJsonEvent(
+  event: JsonEventToPublish,
+  topicName: (topic: EventTopic) => string,
+  now: Date,
+): PreparedEvent {
+  const id = event.id ?? assignEventId();
+  const head = JSON.stringify({ id, event: event.type, timestamp: event.timestamp ?? now });
+  const value = `${head.slice(0, -1)},"data":${event.dataJson}}`;
+  const parsed = parseInputMessage(value);
   if (!parsed.ok) return parsed;
-  const { event: type, data } = parsed.event;
+  // Text such as `{}, "data": {...}` would parse, yet what ingestion keeps would not be the text given.
+  if (parsed.asWritten.dataJson !== event.dataJson) {
+    return { ok: false, problems: [{ path: 'data', message: 'must be the JSON text of one object' }] };
+  }
+  return prepared(id, value, parsed.event, event.key, topicName);
+}
+
+function prepared(
+  id: string,
+  value: string,
+  { event: type, data }: TypedEvent,
+  key: string | undefined,
+  topicName: (topic: EventTopic) => string,
+): PreparedEvent {
   return {
     ok: true,
     id,
     record: {
       topic: topicName(eventCategoryTopic(categoryOf(type))),
-      key: event.key ?? aggregateIdOf(type, data) ?? id,
+      key: key ?? aggregateIdOf(type, data) ?? id,
       value,
     },
   };

@@ -1,6 +1,6 @@
 import { sign } from '@smart-dairy/signing';
 import { WebhookValidator } from '@smart-dairy/webhook-consumer';
-import { buildEnvelope, deliveryIdFor, serializeEnvelope } from './delivery-envelope';
+import { deliveryIdFor, envelopeBytes } from './delivery-envelope';
 import { buildDeliveryHeaders } from './delivery-headers';
 import { EVENT_CATALOG, EVENT_TYPES } from './event-catalog';
 
@@ -11,27 +11,34 @@ describe('a delivery built by the platform', () => {
   const validator = new WebhookValidator({ secret, now: () => new Date(sentAt * 1000) });
 
   it.each(EVENT_TYPES)('of %s passes the partner validator', async (type) => {
-    const envelope = buildEnvelope({
-      deliveryId: deliveryIdFor({ type, id: `evt_${type}` }, 'sub_1'),
+    const deliveryId = deliveryIdFor({ type, id: `evt_${type}` }, 'sub_1');
+    const body = envelopeBytes({
+      deliveryId,
       event: type,
       timestamp: '2026-03-02T07:15:00Z',
       subscriptionId: 'sub_1',
       attempt: 1,
-      data: EVENT_CATALOG[type].sample,
+      dataJson: JSON.stringify(EVENT_CATALOG[type].sample),
     });
-    const body = serializeEnvelope(envelope);
     const headers = buildDeliveryHeaders({
-      deliveryId: envelope.id,
+      deliveryId,
       eventType: type,
       signature: sign(secret, sentAt, body),
       timestamp: sentAt,
     });
     expect(await validator.validate(headers, body)).toEqual({
       valid: true,
-      deliveryId: envelope.id,
+      deliveryId,
       eventType: type,
       timestamp: sentAt,
-      envelope,
+      envelope: {
+        id: deliveryId,
+        event: type,
+        timestamp: '2026-03-02T07:15:00Z',
+        webhook_id: 'sub_1',
+        attempt: 1,
+        data: EVENT_CATALOG[type].sample,
+      },
     });
   });
 });

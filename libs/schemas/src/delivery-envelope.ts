@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { EventData, EventType } from './event-catalog';
-import { isoTimestamp } from './iso-timestamp';
+import { isoTimestamp, toUtcTimestamp } from './iso-timestamp';
+import { decodeJsonMessage } from './json-message';
 import type { Problem } from './problem';
 import { parseTypedMessage } from './typed-message';
 
@@ -47,9 +48,7 @@ const envelopeShape = z.strictObject({
 });
 
 export function buildEnvelope<T extends EventType>(input: EnvelopeInput<T>): DeliveryEnvelope<T> {
-  if (!Number.isSafeInteger(input.attempt) || input.attempt < 1) {
-    throw new RangeError(`attempt must be a positive integer, got ${input.attempt}`);
-  }
+  checkAttempt(input.attempt);
   // The mapped type does not simplify for a generic T, so the object is asserted to it.
   return {
     id: input.deliveryId,
@@ -62,17 +61,78 @@ export function buildEnvelope<T extends EventType>(input: EnvelopeInput<T>): Del
 }
 
 /**
- * The exact bytes that are signed and sent. Keys are written in the documented order whatever order the
- * envelope object has, so identical deliveries always produce identical bytes.
+ * An envelope's fields as the platform keeps them: the event's content as its producer wrote it (the
+ * `events` row's `data_json` and `occurred_at_text`, from `EventAsWritten` at ingestion) and the delivery's
+ * own fields. Everything `envelopeBytes` needs, and nothing parsed.
+ */
+export interface EnvelopeSource {
+  /** The envelope's `id`: the delivery id, `deliveryIdFor(event, subscriptionId)`. */
+  readonly deliveryId: string;
+  /** The envelope's `event`: the event type. */
+  readonly event: string;
+  /**
+   * The event's `timestamp` as its producer wrote it; the envelope carries `toUtcTimestamp` of it, which is
+   * the same text for a `Z` timestamp, so an already normalised one may be passed too.
+   */
+  readonly timestamp: string;
+  /** The envelope's `webhook_id`: the subscription id. */
+  readonly subscriptionId: string;
+  /** 1 on the first attempt; it keeps counting across retries, replays and manual retries. */
+  readonly attempt: number;
+  /** The JSON text of the event's `data` (an object) as its producer wrote it; written into the body unchanged. */
+  readonly dataJson: string;
+}
+
+/**
+ * The exact bytes that are signed and sent (docs/protocol.md#envelope): the fields in the documented order,
+ * without spaces, as UTF-8, with `dataJson` spliced in as it is. `data` is never parsed and written again,
+ * so key order, escapes and number forms stay the producer's, and every attempt of a delivery (retries,
+ * replays and manual retries included) carries the same `data` bytes as the first.
+ */
+export function envelopeBytes(source: EnvelopeSource): Buffer {
+  const { deliveryId, event, timestamp, subscriptionId, attempt, dataJson } = source;
+  checkAttempt(attempt);
+  // A cheap guard, not a validation: the text comes from a slice ingestion took of a valid object.
+  if (!dataJson.startsWith('{') || !dataJson.endsWith('}')) {
+    throw new TypeError('dataJson must be the JSON text of an object, as stored for the event');
+  }
+  const head = JSON.stringify({
+    id: deliveryId,
+    event,
+    timestamp: toUtcTimestamp(timestamp),
+    webhook_id: subscriptionId,
+    attempt,
+  });
+  return Buffer.from(`${head.slice(0, -1)},"data":${dataJson}}`, 'utf8');
+}
+
+/**
+ * The bytes of an envelope object: `envelopeBytes` with its `data` written by `JSON.stringify`, so key order
+ * and number forms are those of the object, not the producer's. For callers that hold a parsed event only.
  */
 export function serializeEnvelope(envelope: DeliveryEnvelope): Buffer {
   const { id, event, timestamp, webhook_id, attempt, data } = envelope;
-  return Buffer.from(JSON.stringify({ id, event, timestamp, webhook_id, attempt, data }), 'utf8');
+  return envelopeBytes({
+    deliveryId: id,
+    event,
+    timestamp,
+    subscriptionId: webhook_id,
+    attempt,
+    dataJson: JSON.stringify(data),
+  });
+}
+
+function checkAttempt(attempt: number): void {
+  if (!Number.isSafeInteger(attempt) || attempt < 1) {
+    throw new RangeError(`attempt must be a positive integer, got ${attempt}`);
+  }
 }
 
 /** Reads an envelope back from its bytes, checking `data` against the event type. Never throws. */
 export function parseEnvelope(bytes: Uint8Array | string): EnvelopeResult {
-  const parsed = parseTypedMessage(bytes, envelopeShape, Number.POSITIVE_INFINITY);
+  const decoded = decodeJsonMessage(bytes, Number.POSITIVE_INFINITY);
+  if (!decoded.ok) return decoded;
+  const parsed = parseTypedMessage(decoded.value.value, envelopeShape);
   return parsed.ok ? { ok: true, envelope: parsed.value as DeliveryEnvelope } : parsed;
 }
 

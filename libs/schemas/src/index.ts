@@ -54,6 +54,7 @@ export {
   assignEventId,
   inputMessageSchema,
   parseInputMessage,
+  type EventAsWritten,
   type InputMessageOptions,
   type InputMessageResult,
   type TypedEvent,
@@ -61,10 +62,12 @@ export {
 export {
   buildEnvelope,
   deliveryIdFor,
+  envelopeBytes,
   parseEnvelope,
   serializeEnvelope,
   type DeliveryEnvelope,
   type EnvelopeInput,
+  type EnvelopeSource,
   type EnvelopeResult,
 } from './delivery-envelope';
 export {

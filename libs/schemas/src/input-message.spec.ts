@@ -24,7 +24,11 @@ describe('parseInputMessage', () => {
     ['a string', JSON.stringify(orderCreated)],
     ['a parsed object', orderCreated],
   ])('accepts a valid event given as %s', (_case, raw) => {
-    expect(parseInputMessage(raw)).toEqual({ ok: true, event: orderCreated });
+    expect(parseInputMessage(raw)).toEqual({
+      ok: true,
+      event: orderCreated,
+      asWritten: { timestamp: orderCreated.timestamp, dataJson: JSON.stringify(orderCreated.data) },
+    });
   });
 
   it('leaves the id undefined when the producer sent none', () => {
@@ -227,6 +231,71 @@ describe('parseInputMessage', () => {
         const result = parseInputMessage(raw);
         return result.ok || result.problems.length > 0;
       }),
+    );
+  });
+});
+
+describe('parseInputMessage asWritten', () => {
+  const { data: _data, ...head } = orderCreated;
+  // The producer's own writing of data: integer-like keys out of JavaScript's order, escapes, 1.0, spacing.
+  const dataJson =
+    '{ "order_id":"ord_4821", "customer_id":"cus_77", "items":[{"product_id":"P\u00e9","quantity":6,' +
+    '"unit_price":1.0,"total":6.0}], "subtotal":6.0, "tax":0, "total":6.0, "currency":"EUR",' +
+    '"status":"pending", "created_at":"2026-03-02T07:15:00Z", "extra":{"10":"ten","2":"two"} }';
+  const message = (data: string, before = '', after = '') =>
+    `${before}{"id":"evt_1","event":"order.created","timestamp":"2026-03-02T12:45:00.120+05:30","data":${data}${after}}`;
+
+  it.each([
+    ['bytes', (text: string) => Buffer.from(text)],
+    [
+      'bytes with a byte order mark',
+      (text: string) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]),
+    ],
+    ['a string', (text: string) => text],
+  ])('keeps data and the timestamp exactly as written, given as %s', (_case, as) => {
+    const result = parseInputMessage(as(message(dataJson)));
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(result.asWritten).toEqual({ timestamp: '2026-03-02T12:45:00.120+05:30', dataJson });
+    // What the parsed value would be written as instead: JavaScript puts "2" before "10" and drops ".0".
+    expect(JSON.stringify(result.event.data)).not.toContain('1.0');
+    expect(JSON.stringify(result.event.data)).toContain('{"2":"two","10":"ten"}');
+    expect(result.event.timestamp).toBe('2026-03-02T07:15:00.120Z');
+  });
+
+  it('takes the last data member, the one JSON.parse keeps and the schema checked', () => {
+    const first = JSON.stringify({ ...orderCreated.data, order_id: 'first' });
+    const text = message(first, '', `,"data":${dataJson}`);
+    const result = parseInputMessage(text);
+    expect(result.ok && result.asWritten.dataJson).toBe(dataJson);
+    expect(result.ok && result.event.data.order_id).toBe('ord_4821');
+  });
+
+  it('is JSON.stringify of data for an already parsed message, in the order given', () => {
+    const data = { extra: { '10': 1 }, ...orderCreated.data };
+    const result = parseInputMessage({ ...head, data });
+    expect(result.ok && result.asWritten).toEqual({
+      timestamp: head.timestamp,
+      dataJson: JSON.stringify(data),
+    });
+  });
+
+  it('is a slice of the message that parses to the data of any valid message', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 4 }),
+        fc.constantFrom(undefined, 2),
+        (extra, indent) => {
+          const text = JSON.stringify(
+            { ...orderCreated, data: { ...extra, ...orderCreated.data } },
+            null,
+            indent,
+          );
+          const result = parseInputMessage(text);
+          if (!result.ok) return;
+          expect(text).toContain(result.asWritten.dataJson);
+          expect(JSON.parse(result.asWritten.dataJson)).toEqual(JSON.parse(text).data);
+        },
+      ),
     );
   });
 });

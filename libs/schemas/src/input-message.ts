@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { EVENT_CATALOG, type EventCategory, type EventData, type EventType } from './event-catalog';
 import { isoTimestamp, toUtcTimestamp } from './iso-timestamp';
 import { problem, type Problem } from './problem';
+import { decodeJsonMessage, type JsonMessage } from './json-message';
+import { jsonMemberSpan, type TextSpan } from './json-member-span';
 import { findUnstorableText, refineStorableText } from './storable-text';
 import { parseTypedMessage } from './typed-message';
 
@@ -28,8 +30,24 @@ export interface InputMessageOptions {
   readonly expectedCategory?: EventCategory;
 }
 
+/**
+ * What deliveries repeat byte for byte (docs/protocol.md#envelope), as the producer wrote it. The envelope
+ * is built from this on every attempt, never from the parsed `data`, which has lost key order, escapes and
+ * number forms (`{"10":1.0,"2":"\u00e9"}` parses to what `JSON.stringify` writes as `{"2":"é","10":1}`).
+ */
+export interface EventAsWritten {
+  /** `timestamp` as sent, zone and fraction digits untouched; `toUtcTimestamp` makes the envelope's from it. */
+  readonly timestamp: string;
+  /**
+   * The JSON text of `data` exactly as it stood in the message: a slice of the bytes or string given. For an
+   * already parsed message it is `JSON.stringify` of its `data`, the only writing such a value has.
+   */
+  readonly dataJson: string;
+}
+
 export type InputMessageResult =
-  { readonly ok: true; readonly event: TypedEvent } | { readonly ok: false; readonly problems: Problem[] };
+  | { readonly ok: true; readonly event: TypedEvent; readonly asWritten: EventAsWritten }
+  | { readonly ok: false; readonly problems: Problem[] };
 
 /**
  * Ids the platform derives from a message's Kafka position start with this; producers may not send one,
@@ -72,7 +90,9 @@ export function parseInputMessage(raw: unknown, options: InputMessageOptions = {
 }
 
 function parse(raw: unknown, { expectedCategory }: InputMessageOptions): InputMessageResult {
-  const parsed = parseTypedMessage(raw, inputMessageShape, MAX_EVENT_BYTES, expectedCategory);
+  const decoded = decodeJsonMessage(raw, MAX_EVENT_BYTES);
+  if (!decoded.ok) return decoded;
+  const parsed = parseTypedMessage(decoded.value.value, inputMessageShape, expectedCategory);
   if (!parsed.ok) return parsed;
   const { id, event, timestamp, data } = parsed.value;
   // Stored in jsonb: an event Postgres refuses would fail every insert and stall its partition.
@@ -84,7 +104,18 @@ function parse(raw: unknown, { expectedCategory }: InputMessageOptions): InputMe
     timestamp: toUtcTimestamp(timestamp),
     data,
   };
-  return { ok: true, event: typedEvent as TypedEvent };
+  return {
+    ok: true,
+    event: typedEvent as TypedEvent,
+    asWritten: { timestamp, dataJson: dataJsonOf(decoded.value) },
+  };
+}
+
+/** The `data` member's text, the message being a valid input message. */
+function dataJsonOf({ value, text }: JsonMessage): string {
+  if (text === undefined) return JSON.stringify((value as { data: unknown }).data);
+  const span = jsonMemberSpan(text, 'data') as TextSpan;
+  return text.slice(span.start, span.end);
 }
 
 /**

@@ -1,23 +1,18 @@
 import type { z } from 'zod';
 import { categoryOf, EVENT_CATALOG, isEventType, type EventCategory, type EventType } from './event-catalog';
-import { decodeJsonMessage } from './json-message';
 import { problem, problemsFromIssues, type Parsed, type Problem } from './problem';
 
 type MessageShape = z.ZodType<{ event: string; data: Record<string, unknown> }>;
 
 /**
- * Decodes a JSON message, checks its shape and then its `data` against the schema of its event type. Both
+ * Checks a decoded JSON message's shape and then its `data` against the schema of its event type. Both
  * checks always run so the sender learns every problem from one rejection.
  */
 export function parseTypedMessage<S extends MessageShape>(
-  raw: unknown,
+  message: unknown,
   shape: S,
-  maxBytes: number,
   expectedCategory?: EventCategory,
 ): Parsed<Omit<z.output<S>, 'event' | 'data'> & { event: EventType; data: Record<string, unknown> }> {
-  const decoded = decodeJsonMessage(raw, maxBytes);
-  if (!decoded.ok) return decoded;
-  const message = decoded.value;
   const parsedShape = shape.safeParse(message);
   const typed = isRecord(message)
     ? checkEventData(message.event, message.data, expectedCategory)

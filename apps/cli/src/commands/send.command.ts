@@ -21,13 +21,15 @@ export const sendCommand = defineCommand({
   notes:
     'The delivery is built as the platform builds it: the envelope, the X-Webhook-* headers and an\n' +
     'HMAC-SHA256 signature over a fresh timestamp. A --data file is checked against the schema of the event\n' +
-    "type first, listing every problem. Prints the endpoint's status and body; exits 0 on a 2xx answer, 1\n" +
-    'otherwise, 2 when the command line or the data file is wrong.',
+    'type first, listing every problem, and sent as written, as the platform sends the data of a producer.\n' +
+    "Prints the endpoint's status and body; exits 0 on a 2xx answer, 1 otherwise, 2 when the command line\n" +
+    'or the data file is wrong.',
   async run(values, io) {
     const url = httpUrlOption('url', values.url);
     const event = eventTypeOption(values.event);
     const attempt = integerOption('attempt', values.attempt ?? '1', 1);
     let data = EVENT_CATALOG[event].sample;
+    let dataJson: string | undefined;
     if (values.data !== undefined) {
       const parsed = parseEventData(event, (await readOptionFile('data', values.data)).toString('utf8'));
       if (!parsed.ok) {
@@ -35,12 +37,13 @@ export const sendCommand = defineCommand({
           `${values.data} is not valid ${event} data:\n${parsed.problems.map(line).join('\n')}`,
         );
       }
-      data = parsed.data;
+      ({ data, dataJson } = parsed);
     }
 
     const delivery = buildTestDelivery({
       event,
       data,
+      dataJson,
       secret: values.secret,
       deliveryId: values.id,
       subscriptionId: values.subscription,

@@ -6,7 +6,17 @@ const sample = EVENT_CATALOG['payment.failed'].sample;
 describe('parseEventData', () => {
   it('accepts data matching the schema, unknown fields kept', () => {
     const data = { ...sample, retry_possible: true };
-    expect(parseEventData('payment.failed', JSON.stringify(data))).toEqual({ ok: true, data });
+    expect(parseEventData('payment.failed', JSON.stringify(data))).toEqual({
+      ok: true,
+      data,
+      dataJson: JSON.stringify(data),
+    });
+  });
+
+  it('keeps the text of the data as written, without the whitespace around it', () => {
+    const written = JSON.stringify(sample).replace(/}$/, ', "attempts": {"10": 1.0, "2": "\\u00e9"}}');
+    const parsed = parseEventData('payment.failed', `\n  ${written}\r\n`);
+    expect(parsed.ok && parsed.dataJson).toBe(written);
   });
 
   it.each<[string, string, { path: string; message: string }[]]>([

@@ -2,7 +2,12 @@ import { parseInputMessage, type EventData, type EventType, type Problem } from 
 import { messageOf } from '../error-message';
 
 export type EventDataResult<T extends EventType> =
-  | { readonly ok: true; readonly data: EventData<T> }
+  | {
+      readonly ok: true;
+      readonly data: EventData<T>;
+      /** The data as written in the file, which the delivery carries byte for byte as the platform would. */
+      readonly dataJson: string;
+    }
   | { readonly ok: false; readonly problems: readonly Problem[] };
 
 /**
@@ -19,6 +24,7 @@ export function parseEventData<T extends EventType>(type: T, json: string): Even
   }
   const parsed = parseInputMessage({ event: type, timestamp: new Date().toISOString(), data });
   if (!parsed.ok) return parsed;
-  // Checked against the schema of `type` just above.
-  return { ok: true, data: parsed.event.data as EventData<T> };
+  // Checked against the schema of `type` just above. JSON.parse allows only JSON whitespace around the
+  // value, and trim removes no more than that from text it accepted.
+  return { ok: true, data: parsed.event.data as EventData<T>, dataJson: json.trim() };
 }

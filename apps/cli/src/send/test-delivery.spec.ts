@@ -38,6 +38,12 @@ describe('buildTestDelivery', () => {
     });
   });
 
+  it("sends data given as text byte for byte, as the platform sends a producer's data", () => {
+    const dataJson = JSON.stringify(data).replace(/}$/, ', "lots": {"10": 1.0, "2": "\\u00e9"}}');
+    const { body } = buildTestDelivery({ event: 'order.created', data, dataJson, secret, now });
+    expect(body.toString('utf8').endsWith(`,"data":${dataJson}}`)).toBe(true);
+  });
+
   it('signs the body bytes with the secret at the timestamp it sends', () => {
     const { body, headers } = buildTestDelivery({ event: 'order.created', data, secret, now });
     const check = { timestamp: 1772435730, body, signature: headers['X-Webhook-Signature'] };

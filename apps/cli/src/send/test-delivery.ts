@@ -3,7 +3,7 @@ import {
   buildDeliveryHeaders,
   buildEnvelope,
   deliveryIdFor,
-  serializeEnvelope,
+  envelopeBytes,
   type DeliveryEnvelope,
   type EventData,
   type EventType,
@@ -16,6 +16,8 @@ export const TEST_SUBSCRIPTION_ID = 'wh_sub_test';
 export interface TestDeliveryInput<T extends EventType> {
   readonly event: T;
   readonly data: EventData<T>;
+  /** `data` as written, sent byte for byte as the platform sends a producer's; `JSON.stringify(data)` by default. */
+  readonly dataJson?: string;
   readonly secret: string;
   /** Defaults to a fresh id of the form the platform sends (`wh_` and 32 hex digits). */
   readonly deliveryId?: string;
@@ -35,27 +37,22 @@ export interface SignedDelivery {
 export function buildTestDelivery<T extends EventType>({
   event,
   data,
+  dataJson = JSON.stringify(data),
   secret,
   subscriptionId = TEST_SUBSCRIPTION_ID,
   deliveryId = deliveryIdFor({ type: event, id: assignEventId() }, subscriptionId),
   attempt = 1,
   now = new Date(),
 }: TestDeliveryInput<T>): SignedDelivery {
-  const envelope = buildEnvelope<EventType>({
-    deliveryId,
-    event,
-    timestamp: now.toISOString(),
-    subscriptionId,
-    attempt,
-    data,
-  });
-  const body = serializeEnvelope(envelope);
-  const timestamp = Math.floor(now.getTime() / 1000);
+  const timestamp = now.toISOString();
+  const envelope = buildEnvelope<EventType>({ deliveryId, event, timestamp, subscriptionId, attempt, data });
+  const body = envelopeBytes({ deliveryId, event, timestamp, subscriptionId, attempt, dataJson });
+  const signedAt = Math.floor(now.getTime() / 1000);
   const headers = buildDeliveryHeaders({
     deliveryId,
     eventType: event,
-    signature: sign(secret, timestamp, body),
-    timestamp,
+    signature: sign(secret, signedAt, body),
+    timestamp: signedAt,
   });
   return { envelope, body, headers };
 }

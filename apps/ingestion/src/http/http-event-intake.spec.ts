@@ -64,6 +64,19 @@ describe('HttpEventIntake', () => {
     expect(http.sent).toEqual(library.sent);
   });
 
+  it("forwards the producer's data text and timestamp string as written, not as parsing would rewrite them", async () => {
+    const { intake: http, sent } = intake();
+    const dataJson = JSON.stringify(sampleOf('product.updated'))
+      .replace(/}$/, ', "sizes": {"10": 1.0, "2": "Cr\\u00e8me"}}')
+      .replace('{', '{ ');
+    const timestamp = '2026-03-02T12:45:30.25+05:30';
+    const raw = `{"id":"evt_1", "event":"product.updated", "timestamp":"${timestamp}", "data":\n${dataJson}\n}`;
+    await http.accept(Buffer.from(raw), API_KEY, undefined);
+    expect(sent[0].value).toBe(
+      `{"id":"evt_1","event":"product.updated","timestamp":"${timestamp}","data":${dataJson}}`,
+    );
+  });
+
   it('keys an order event by its order id, not by its event id, also when it arrives without an id', async () => {
     const { intake: http, sent } = intake();
     const data = { ...sampleOf('order.created'), order_id: 'ORD-HTTP-1' };

@@ -3,7 +3,13 @@ import { Prisma, PrismaService, type ApiKey } from '@smart-dairy/db';
 import { Reply } from '@smart-dairy/http-api';
 import { ProblemError, ValidationProblem } from '@smart-dairy/http-problem';
 import { EventPublisher, EventRejectedError } from '@smart-dairy/producer';
-import { assignEventId, isSystemEventType, parseInputMessage, type TypedEvent } from '@smart-dairy/schemas';
+import {
+  assignEventId,
+  isSystemEventType,
+  parseInputMessage,
+  type EventAsWritten,
+  type EventType,
+} from '@smart-dairy/schemas';
 import { createHash } from 'node:crypto';
 import { EVENT_ROUTES } from './event.routes';
 import type { AcceptedEventView } from './event.schemas';
@@ -53,7 +59,7 @@ export class HttpEventIntake implements OnApplicationShutdown {
       (idempotencyKey === undefined
         ? assignEventId()
         : `evt_${sha256(`${apiKey.id}\n${idempotencyKey}`).slice(0, 32)}`);
-    await this.publish(event, id);
+    await this.publish(event.event, parsed.asWritten, id);
     const response: IntakeResponse = new Reply(EVENT_ROUTES.publish.status, {
       id,
       event: event.event,
@@ -81,9 +87,10 @@ export class HttpEventIntake implements OnApplicationShutdown {
     await this.publisher.close();
   }
 
-  private async publish({ event, data, timestamp }: TypedEvent, id: string): Promise<void> {
+  /** The producer's own text of data and timestamp goes on, so subscribers receive the bytes it sent. */
+  private async publish(type: EventType, { dataJson, timestamp }: EventAsWritten, id: string): Promise<void> {
     try {
-      await this.publisher.publish(event, data, { id, timestamp });
+      await this.publisher.publishJson(type, dataJson, { id, timestamp });
     } catch (error) {
       // The body passed, but what is sent is serialised anew with the id: a body at the size limit may
       // no longer fit.

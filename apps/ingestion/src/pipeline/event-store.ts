@@ -31,21 +31,24 @@ export class EventStore {
     // One array per column rather than a parameter per value: a chunk is thousands of rows, and this
     // keeps the statement small and Prisma's per-parameter work out of the hot path.
     const inserted = await this.prisma.$queryRaw<{ category: string; id: string }[]>`
-      INSERT INTO "events" ("category", "id", "type", "occurred_at", "data", "partition_key",
-        "source_topic", "source_partition", "source_offset", "received_at")
-      SELECT v.category, v.id, v.type, v.occurred_at AT TIME ZONE 'UTC', v.data, v.partition_key,
-        v.source_topic, v.source_partition, v.source_offset, now() AT TIME ZONE 'UTC'
+      INSERT INTO "events" ("category", "id", "type", "occurred_at", "occurred_at_text", "data", "data_json",
+        "partition_key", "source_topic", "source_partition", "source_offset", "received_at")
+      SELECT v.category, v.id, v.type, v.occurred_at AT TIME ZONE 'UTC', v.occurred_at_text, v.data, v.data_json,
+        v.partition_key, v.source_topic, v.source_partition, v.source_offset, now() AT TIME ZONE 'UTC'
       FROM unnest(
         ${events.map((e) => categoryOf(e.event.event))}::text[],
         ${events.map((e) => e.id)}::text[],
         ${events.map((e) => e.event.event)}::text[],
         ${events.map((e) => new Date(e.event.timestamp).toISOString())}::timestamptz[],
+        ${events.map((e) => e.asWritten.timestamp)}::text[],
         ${events.map((e) => JSON.stringify(e.event.data))}::jsonb[],
+        ${events.map((e) => e.asWritten.dataJson)}::text[],
         ${events.map((e) => e.key)}::text[],
         ${events.map((e) => e.source.topic)}::text[],
         ${events.map((e) => e.source.partition)}::int[],
         ${events.map((e) => e.source.offset)}::text[]
-      ) AS v(category, id, type, occurred_at, data, partition_key, source_topic, source_partition, source_offset)
+      ) AS v(category, id, type, occurred_at, occurred_at_text, data, data_json, partition_key, source_topic,
+        source_partition, source_offset)
       ON CONFLICT DO NOTHING
       RETURNING "category", "id"`;
     // A key inserted by this statement belongs to its first message in the batch; a later one with the

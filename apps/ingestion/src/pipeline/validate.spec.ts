@@ -48,6 +48,18 @@ describe('validateMessages', () => {
     });
   });
 
+  it("carries the data text and timestamp of an accepted event as they stand in the message's bytes", () => {
+    const dataJson = JSON.stringify(EVENT_CATALOG['order.cancelled'].sample).replace(
+      /}$/,
+      ',"lines":{"10":1.0,"2":"Cr\\u00e8me"}}',
+    );
+    const value = Buffer.from(
+      `{"id":"evt_1","event":"order.cancelled","timestamp":"2026-01-31T11:30:00+01:00","data":${dataJson}}`,
+    );
+    const [event] = validateMessages([message(value)], 'p.').accepted;
+    expect(event!.asWritten).toEqual({ timestamp: '2026-01-31T11:30:00+01:00', dataJson });
+  });
+
   it('gives an event without id one derived from its position, in a form no producer may send', () => {
     const value = Buffer.from(
       JSON.stringify({

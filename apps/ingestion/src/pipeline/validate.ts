@@ -26,6 +26,7 @@ export function validateMessages(messages: readonly RawMessage[], topicPrefix: s
       accepted.push({
         id: result.event.id ?? derivedEventId(message.topic, message.partition, message.offset),
         event: result.event,
+        asWritten: result.asWritten,
         key: message.key?.toString('utf8') ?? null,
         source,
       });

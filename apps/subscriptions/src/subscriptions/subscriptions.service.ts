@@ -201,7 +201,10 @@ export class SubscriptionsService {
           id: eventId,
           type,
           occurredAt,
+          // The platform is this event's producer: its writing of the sample is what the delivery sends.
+          occurredAtText: occurredAt.toISOString(),
           data: data as Prisma.InputJsonObject,
+          dataJson: JSON.stringify(data),
           sourceTopic: 'api:subscription-test',
           sourcePartition: 0,
           sourceOffset: '0',
