@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { TASK_REJECTIONS } from './delivery/task-decision';
 
 @Injectable()
 export class DispatcherMetrics {
@@ -11,6 +12,7 @@ export class DispatcherMetrics {
   readonly retriesScheduled: Counter;
   readonly deadLettered: Counter<'reason'>;
   readonly lag: Gauge<'topic' | 'partition'>;
+  readonly rejectedTasks: Counter<'reason'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -52,5 +54,13 @@ export class DispatcherMetrics {
       labelNames: ['topic', 'partition'],
       registers,
     });
+    this.rejectedTasks = new Counter({
+      name: 'dispatcher_rejected_tasks_total',
+      help: 'Delivery tasks refused because Postgres does not vouch for them, by reason',
+      labelNames: ['reason'],
+      registers,
+    });
+    // Every reason shows from the start, at 0: an alert on any increase needs the series to exist.
+    for (const reason of TASK_REJECTIONS) this.rejectedTasks.inc({ reason }, 0);
   }
 }
