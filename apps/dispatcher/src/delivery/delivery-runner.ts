@@ -21,9 +21,10 @@ export interface RunResult {
 }
 
 /**
- * One delivery, once: sign a fresh envelope of what Postgres holds, send it through the endpoint's breaker and decide
- * what comes next. It resolves as soon as the request is over, so the endpoint's slot is free
- * for the next delivery while the outcome is written in the next batch.
+ * One delivery, once: sign a fresh envelope of what Postgres holds (the delivery's `EventContent`), send
+ * it through the endpoint's breaker and decide what comes next. It resolves as soon as the request is
+ * over, so the endpoint's slot is free for the next delivery while the outcome is written in the next
+ * batch.
  */
 @Injectable()
 export class DeliveryRunner {
