@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { FastReceiver } from './fast-receiver.ts';
-import { BENCH_EVENT_TYPE, orderPayload } from './payload.ts';
+import { BENCH_EVENT_TYPE } from './payload.ts';
 import type { CeilingEndpoint } from './signed-delivery.ts';
 import { summarizeRate, type RateSummary } from './stats.ts';
 import type { SenderResult, SenderSettings } from './undici-sender.ts';
@@ -97,12 +97,8 @@ export async function kafkaCeiling(
       key: subscriptionId,
       value: deliveryTaskCodec.encode({
         deliveryId: deliveryIdFor({ type: BENCH_EVENT_TYPE, id: eventId }, subscriptionId),
-        eventId,
-        eventType: BENCH_EVENT_TYPE,
         subscriptionId,
         priority: 'high',
-        occurredAt: new Date().toISOString(),
-        data: orderPayload(`ceiling-${options.tag}-${k}`, new Date().toISOString()),
       }),
     };
   });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { metricsOn } from '@smart-dairy/service-kit';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { TASK_REJECTIONS } from './delivery/task-decision';
 
 const HELP = {
   dispatcher_deliveries_total: 'Attempts and parkings by resulting outcome',
@@ -11,6 +12,7 @@ const HELP = {
   dispatcher_retries_scheduled_total: 'Retries scheduled after a failed attempt',
   dispatcher_dead_lettered_total: 'Deliveries moved to the dead letter queue',
   dispatcher_consumer_lag: 'Delivery tasks behind the end of each partition',
+  dispatcher_rejected_tasks_total: 'Delivery tasks refused because Postgres does not vouch for them, by reason',
 };
 
 /** Buckets of the attempt duration, in seconds. */
@@ -26,6 +28,7 @@ export class DispatcherMetrics {
   readonly retriesScheduled: Counter;
   readonly deadLettered: Counter<'reason'>;
   readonly lag: Gauge<'topic' | 'partition'>;
+  readonly rejectedTasks: Counter<'reason'>;
 
   constructor(registry: Registry) {
     const metric = metricsOn(registry, HELP);
@@ -37,5 +40,8 @@ export class DispatcherMetrics {
     this.retriesScheduled = metric.counter('dispatcher_retries_scheduled_total');
     this.deadLettered = metric.counter('dispatcher_dead_lettered_total', ['reason']);
     this.lag = metric.gauge('dispatcher_consumer_lag', ['topic', 'partition']);
+    this.rejectedTasks = metric.counter('dispatcher_rejected_tasks_total', ['reason']);
+    // Every reason shows from the start, at 0: an alert on any increase needs the series to exist.
+    for (const reason of TASK_REJECTIONS) this.rejectedTasks.inc({ reason }, 0);
   }
 }

@@ -371,15 +371,13 @@ describe('dlq-review service', () => {
       const [task] = replayTasksOf(letter.deliveryId);
       expect(task).toEqual({
         deliveryId: letter.deliveryId,
-        eventId: letter.eventId,
-        eventType: 'payment.completed',
         subscriptionId: letter.subscriptionId,
         priority: 'medium',
-        occurredAt: letter.occurredAt,
-        data: letter.data,
         replay: true,
       });
       const message = tasks.messages.find((m) => m.value?.includes(letter.deliveryId));
+      // The task names the delivery and nothing more: the dispatcher reads what it sends from Postgres.
+      expect(JSON.parse(String(message?.value))).toEqual(task);
       expect(message?.topic).toBe(kafka.topic(INTERNAL_TOPICS.deliveriesMedium));
       expect(String(message?.key)).toBe(letter.subscriptionId);
 

@@ -122,23 +122,29 @@ describe('ingestion service', () => {
       });
       expect(ours(await deliveriesOf(eventIdOf(type)))).toEqual(expected(type));
     }
-    // The hand-off: one task per delivery on the priority topic, keyed by subscription id.
+    // The hand-off: one task per delivery on the priority topic, keyed by subscription id, naming the
+    // delivery and carrying no event content.
     const reader = await new TopicReader(kafka, [
       INTERNAL_TOPICS.deliveriesHigh,
       INTERNAL_TOPICS.deliveriesMedium,
       INTERNAL_TOPICS.deliveriesLow,
     ]).start();
     const id = eventIdOf('order.created');
-    await waitFor(() => reader.messages.filter((m) => m.value?.includes(id)).length >= 3);
-    const tasks = reader.messages.filter((m) => m.value?.includes(id));
-    for (const m of tasks) {
+    const deliveryIds = (await deliveriesOf(id)).map((sub) =>
+      deliveryIdFor({ type: 'order.created', id }, sub),
+    );
+    const tasksOf = () => reader.messages.filter((m) => deliveryIds.some((d) => m.value?.includes(d)));
+    await waitFor(() => tasksOf().length >= deliveryIds.length);
+    for (const m of tasksOf()) {
       const task = deliveryTaskCodec.decode(m.value);
       if (!task.ok) throw new Error(task.error);
       expect(m.topic).toBe(kafka.topic(INTERNAL_TOPICS.deliveriesHigh));
       expect(String(m.key)).toBe(task.value.subscriptionId);
-      expect(task.value.deliveryId).toBe(
-        deliveryIdFor({ type: 'order.created', id }, task.value.subscriptionId),
-      );
+      expect(JSON.parse(String(m.value))).toEqual({
+        deliveryId: deliveryIdFor({ type: 'order.created', id }, task.value.subscriptionId),
+        subscriptionId: task.value.subscriptionId,
+        priority: 'high',
+      });
     }
     await reader.stop();
   });

@@ -169,6 +169,7 @@ describe('schema vs migrations', () => {
       lastStatusCode: 503,
       createdAt: at('2026-11-29T01:00:02.000Z'),
       deliveredAt: at('2026-11-29T01:06:00.000Z'),
+      replayRequestedAt: at('2026-11-29T01:07:00.123Z'),
     };
     await prisma.delivery.create({ data: delivery });
     const attempts = [1, 2].map((attempt) => ({

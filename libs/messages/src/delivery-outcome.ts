@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { jsonCodec } from './codec';
 
 /**
- * Published on `deliveries.outcomes` (keyed by subscription id) after every attempt the
- * dispatcher has recorded, so other services can follow deliveries without polling Postgres.
+ * Published on `deliveries.outcomes` (keyed by subscription id) after the recorded attempts that
+ * dlq-review acts on: failed attempts, and successes that end a subscription's failure run, follow
+ * earlier failures of the delivery or answer a replay (apps/dispatcher/src/recording/needed-outcomes.ts).
+ * A first-attempt success of a healthy endpoint publishes nothing.
  */
 export const deliveryOutcomeSchema = z.object({
   deliveryId: z.string().min(1),

@@ -15,6 +15,14 @@ export interface EnqueueOptions {
   leaseEndsAt?: Date;
 }
 
+/** A delivery enqueued for a test, with the event content stored for it. */
+export interface EnqueuedDelivery extends DeliveryTask {
+  eventId: string;
+  eventType: EventType;
+  occurredAt: string;
+  data: Record<string, unknown>;
+}
+
 /**
  * Stands in for ingestion in dispatcher tests: stores events and pending deliveries the way
  * ingestion does and puts one task per delivery on the delivery topic.
@@ -30,11 +38,11 @@ export async function enqueueDeliveries(
     publish = true,
     leaseEndsAt,
   }: EnqueueOptions,
-): Promise<DeliveryTask[]> {
+): Promise<EnqueuedDelivery[]> {
   const run = randomUUID().slice(0, 8);
   const occurredAt = new Date().toISOString();
   const data = EVENT_CATALOG[eventType].sample as Record<string, unknown>;
-  const tasks: DeliveryTask[] = Array.from({ length: count }, (_, i) => {
+  const tasks: EnqueuedDelivery[] = Array.from({ length: count }, (_, i) => {
     const eventId = `evt-test-${run}-${i}`;
     return {
       deliveryId: deliveryIdFor({ type: eventType, id: eventId }, subscriptionId),

@@ -4,7 +4,7 @@ export { SUITE_DATABASE_PREFIX, connectTestPrisma } from './test-prisma';
 export { TEST_SECRET_ENCRYPTION_KEYS } from './test-keys';
 export { TopicReader } from './topic-reader';
 export { TestReceiver, type Behaviour, type ReceivedDelivery } from './test-receiver';
-export { enqueueDeliveries, type EnqueueOptions } from './enqueue-deliveries';
+export { enqueueDeliveries, type EnqueueOptions, type EnqueuedDelivery } from './enqueue-deliveries';
 export { runProcess, type ProcessRun, type RunOptions } from './run-process';
 export { TcpFaultProxy } from './tcp-fault-proxy';
 export { describeOpenApiDocument, registeredRoutes, type DocumentedApi } from './openapi-document';

@@ -1,24 +1,30 @@
 import { Injectable } from '@nestjs/common';
 import { DeliveryStatus, PrismaService, type Priority } from '@smart-dairy/db';
+import type { DeliveryTask } from '@smart-dairy/messages';
 import type { AttemptWrite, NextState } from '../recording/attempt-write';
+import { eventContentOf, type EventColumns, type EventContent } from './event-content';
 
-/** What deciding whether to send a delivery task needs from its row. */
-export interface DeliveryRow {
-  id: string;
+/** A delivery as Postgres holds it: what the dispatcher sends, records and dead-letters. */
+export interface StoredDelivery {
+  deliveryId: string;
+  subscriptionId: string;
+  priority: Priority;
+  event: EventContent;
+}
+
+/** A delivery with what deciding whether to send a task for it needs. */
+export interface DeliveryRow extends StoredDelivery {
   status: DeliveryStatus;
   attemptCount: number;
   retryBudgetBase: number;
+  /** A manual retry or DLQ replay asked for and not yet answered (docs/protocol.md). */
+  replayRequestedAt: Date | null;
 }
 
+type SelectedRow = Omit<DeliveryRow, 'event'> & EventColumns;
+
 /** A delivery the retry scheduler hands out again. */
-export interface DueDelivery {
-  id: string;
-  eventCategory: string;
-  eventId: string;
-  subscriptionId: string;
-  eventType: string;
-  priority: Priority;
-}
+export type DueDelivery = Omit<DeliveryTask, 'replay'>;
 
 const STATUS_AFTER: Record<NextState['status'], DeliveryStatus> = {
   delivered: DeliveryStatus.delivered,
@@ -33,12 +39,27 @@ const STATUS_AFTER: Record<NextState['status'], DeliveryStatus> = {
 export class DeliveriesRepository {
   constructor(private readonly prisma: PrismaService) {}
 
+  /**
+   * The deliveries of a batch of tasks with their events, in one statement: everything the dispatcher
+   * sends comes from here, never from the task.
+   */
   async rows(ids: readonly string[]): Promise<Map<string, DeliveryRow>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.prisma.$queryRaw<DeliveryRow[]>`
-      SELECT "id", "status", "attempt_count" AS "attemptCount", "retry_budget_base" AS "retryBudgetBase"
-      FROM "deliveries" WHERE "id" = ANY(${ids}::text[])`;
-    return new Map(rows.map((row) => [row.id, row]));
+    const rows = await this.prisma.$queryRaw<SelectedRow[]>`
+      SELECT d."id" AS "deliveryId", d."subscription_id" AS "subscriptionId", d."priority", d."status",
+        d."attempt_count" AS "attemptCount", d."retry_budget_base" AS "retryBudgetBase",
+        d."replay_requested_at" AS "replayRequestedAt",
+        e."id" AS "eventId", e."type" AS "eventType", e."occurred_at_text" AS "occurredAtText",
+        e."data_json" AS "dataJson"
+      FROM "deliveries" AS d
+      JOIN "events" AS e ON e."category" = d."event_category" AND e."id" = d."event_id"
+      WHERE d."id" = ANY(${ids}::text[])`;
+    return new Map(
+      rows.map(({ eventId, eventType, occurredAtText, dataJson, ...delivery }) => [
+        delivery.deliveryId,
+        { ...delivery, event: eventContentOf({ eventId, eventType, occurredAtText, dataJson }) },
+      ]),
+    );
   }
 
   /**
@@ -61,13 +82,13 @@ export class DeliveriesRepository {
         FOR UPDATE SKIP LOCKED
       ) AS due
       WHERE d."id" = due."id"
-      RETURNING d."id", d."event_category" AS "eventCategory", d."event_id" AS "eventId",
-        d."subscription_id" AS "subscriptionId", d."event_type" AS "eventType", d."priority"`;
+      RETURNING d."id" AS "deliveryId", d."subscription_id" AS "subscriptionId", d."priority"`;
   }
 
   /**
    * The state after each write, as one statement for the batch (part of the recorder's transaction);
-   * an older write never overtakes a newer one for the same delivery.
+   * an older write never overtakes a newer one for the same delivery. A write that answered a replay
+   * request clears it, unless a newer request came in meanwhile.
    */
   recordStates(writes: readonly AttemptWrite[]) {
     const column = <T>(pick: (w: AttemptWrite) => T) => writes.map(pick);
@@ -80,9 +101,11 @@ export class DeliveriesRepository {
         "last_error" = COALESCE(v.last_error, d."last_error"),
         "last_status_code" = COALESCE(v.last_status_code, d."last_status_code"),
         "delivered_at" = COALESCE(v.delivered_at AT TIME ZONE 'UTC', d."delivered_at"),
+        "replay_requested_at" = CASE WHEN d."replay_requested_at" = v.replay_answered AT TIME ZONE 'UTC'
+          THEN NULL ELSE d."replay_requested_at" END,
         "updated_at" = now() AT TIME ZONE 'UTC'
       FROM unnest(
-        ${column((w) => w.task.deliveryId)}::text[],
+        ${column((w) => w.delivery.deliveryId)}::text[],
         ${column((w) => STATUS_AFTER[w.next.status])}::text[],
         ${column((w) => w.attemptCount)}::int[],
         ${column((w) => w.budgetBase)}::int[],
@@ -91,8 +114,10 @@ export class DeliveriesRepository {
         ${column((w) => w.attempt?.statusCode ?? null)}::int[],
         ${column((w) =>
           w.next.status === 'delivered' ? (w.attempt?.finishedAt ?? new Date()).toISOString() : null,
-        )}::timestamptz[]
-      ) AS v(id, status, attempt_count, budget_base, next_attempt_at, last_error, last_status_code, delivered_at)
+        )}::timestamptz[],
+        ${column((w) => w.replayRequestedAt?.toISOString() ?? null)}::timestamptz[]
+      ) AS v(id, status, attempt_count, budget_base, next_attempt_at, last_error, last_status_code, delivered_at,
+        replay_answered)
       WHERE d."id" = v.id AND d."attempt_count" <= v.attempt_count`;
   }
 

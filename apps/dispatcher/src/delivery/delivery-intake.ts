@@ -1,25 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DeliveryStatus } from '@smart-dairy/db';
 import type { DeliveryTask } from '@smart-dairy/messages';
 import { LOGGER, type Logger } from '@smart-dairy/service-kit';
 import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
-import { DeliveriesRepository, type DeliveryRow } from '../deliveries/deliveries.repository';
+import { DeliveriesRepository } from '../deliveries/deliveries.repository';
 import { DispatcherMetrics } from '../dispatcher-metrics';
 import { DispatchQueue } from '../endpoints/dispatch-queue';
 import { EndpointDirectory } from '../endpoints/endpoint-directory';
-import { DeliveryRunner, type DeliveryState } from './delivery-runner';
+import { DeliveryRunner } from './delivery-runner';
+import { decideTask } from './task-decision';
 
-/** A delivery task read from Kafka, and what to call once it needs its message no more. */
+/** A delivery task read from Kafka, where it was read, and what to call once it needs its message no more. */
 export interface IncomingTask {
   task: DeliveryTask;
+  source: { topic: string; partition: number; offset: string };
   finished(): void;
 }
 
 /**
  * Decides which delivery tasks are sent and starts them: a task is only a pointer, so each is checked
- * against its row in Postgres (still waiting, or an explicit replay) and sent at most once at a time per
- * replica. Sending goes through the dispatch queue (concurrency per endpoint and overall, priorities,
- * rate limits); `finished` is called once the attempt's outcome is durable.
+ * against its row in Postgres (`decideTask`), sent with the row's content, and sent at most once at a
+ * time per replica. A task Postgres does not vouch for is refused loudly. Sending goes through the
+ * dispatch queue (concurrency per endpoint and overall, priorities, rate limits); `finished` is called
+ * once the attempt's outcome is durable.
  */
 @Injectable()
 export class DeliveryIntake {
@@ -48,34 +50,42 @@ export class DeliveryIntake {
       this.deliveries.rows(incoming.map((i) => i.task.deliveryId)),
       this.endpoints.lookup(incoming.map((i) => i.task.subscriptionId)),
     ]);
-    for (const { task, finished } of incoming) {
+    for (const { task, source, finished } of incoming) {
       const row = rows.get(task.deliveryId);
-      const state = row && stateToSend(task, row);
-      if (!state || this.sending.has(task.deliveryId)) {
+      const decision = decideTask(task, row);
+      if (decision.kind === 'reject') {
+        this.metrics.rejectedTasks.inc({ reason: decision.reason });
+        this.logger.warn(
+          { ...source, ...task, reason: decision.reason, ownerSubscriptionId: row?.subscriptionId },
+          'delivery task refused: Postgres does not vouch for it',
+        );
+      }
+      if (decision.kind !== 'send' || this.sending.has(task.deliveryId)) {
         finished();
         continue;
       }
+      const { delivery, state } = decision;
       this.sending.add(task.deliveryId);
       const done = () => {
         this.sending.delete(task.deliveryId);
         finished();
       };
-      const endpoint = endpoints.get(task.subscriptionId) ?? null;
+      const endpoint = endpoints.get(delivery.subscriptionId) ?? null;
       this.queue.submit({
-        endpointId: task.subscriptionId,
-        priority: task.priority,
+        endpointId: delivery.subscriptionId,
+        priority: delivery.priority,
         ratePerSecond: endpoint?.ratePerSecond ?? null,
-        shed: () => void this.runner.defer(task, state).recorded.then(done),
+        shed: () => void this.runner.defer(delivery, state).recorded.then(done),
         run: async () => {
           try {
-            const { recorded } = await this.runner.run(task, state, endpoint);
+            const { recorded } = await this.runner.run(delivery, state, endpoint);
             // The endpoint's slot is free now; the message waits for the outcome to be durable.
             void recorded.then(done);
           } catch (error) {
             // Parked for the retry scheduler before its message goes: otherwise the row would stay
             // pending with no task left to send it.
             this.logger.error({ err: error, deliveryId: task.deliveryId }, 'delivery failed unexpectedly');
-            void this.runner.defer(task, state, 'dispatch_failed').recorded.then(done);
+            void this.runner.defer(delivery, state, 'dispatch_failed').recorded.then(done);
           }
         },
       });
@@ -94,13 +104,4 @@ export class DeliveryIntake {
     const shed = this.queue.shedStalled(olderThanMs);
     if (shed > 0) this.logger.warn({ deferred: shed }, 'deliveries deferred behind slow endpoints');
   }
-}
-
-/** A task is sent if its delivery still waits, or if it is an explicit replay. */
-function stateToSend(task: DeliveryTask, row: DeliveryRow): DeliveryState | undefined {
-  if (task.replay) return { attemptCount: row.attemptCount, budgetBase: row.attemptCount };
-  if (row.status === DeliveryStatus.pending || row.status === DeliveryStatus.retrying) {
-    return { attemptCount: row.attemptCount, budgetBase: row.retryBudgetBase };
-  }
-  return undefined;
 }

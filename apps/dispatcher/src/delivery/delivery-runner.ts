@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DeliveryTask } from '@smart-dairy/messages';
-import { buildDeliveryHeaders, buildEnvelope, serializeEnvelope, type EventType } from '@smart-dairy/schemas';
+import { buildDeliveryHeaders, envelopeBytes } from '@smart-dairy/schemas';
 import { LOGGER, type Logger } from '@smart-dairy/service-kit';
 import { sign } from '@smart-dairy/signing';
 import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
+import type { StoredDelivery } from '../deliveries/deliveries.repository';
 import { DispatcherMetrics } from '../dispatcher-metrics';
 import { EndpointBreakers } from '../endpoints/endpoint-breakers';
 import type { Endpoint } from '../endpoints/endpoint-directory';
@@ -12,12 +12,8 @@ import { AttemptRecorder } from '../recording/attempt-recorder';
 import type { AttemptWrite, NextState } from '../recording/attempt-write';
 import { decideNext } from './attempt-decision';
 import { classifyAttempt } from './classify';
+import type { DeliveryState } from './task-decision';
 import { WebhookSender, type SendResult } from './webhook-sender';
-
-export interface DeliveryState {
-  attemptCount: number;
-  budgetBase: number;
-}
 
 /** Resolves once the attempt's outcome is durable, i.e. when the delivery's offset may go. */
 export interface RunResult {
@@ -25,9 +21,10 @@ export interface RunResult {
 }
 
 /**
- * One delivery, once: sign a fresh envelope, send it through the endpoint's breaker and decide
- * what comes next. It resolves as soon as the request is over, so the endpoint's slot is free
- * for the next delivery while the outcome is written in the next batch.
+ * One delivery, once: sign a fresh envelope of what Postgres holds (the delivery's `EventContent`), send
+ * it through the endpoint's breaker and decide what comes next. It resolves as soon as the request is
+ * over, so the endpoint's slot is free for the next delivery while the outcome is written in the next
+ * batch.
  */
 @Injectable()
 export class DeliveryRunner {
@@ -41,13 +38,13 @@ export class DeliveryRunner {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async run(task: DeliveryTask, state: DeliveryState, endpoint: Endpoint | null): Promise<RunResult> {
+  async run(delivery: StoredDelivery, state: DeliveryState, endpoint: Endpoint | null): Promise<RunResult> {
     // Plain fields rather than a child logger: pino serializes a child's bindings when it is made,
     // which would cost every delivery even when info lines are not written.
-    const ids = idsOf(task);
+    const ids = idsOf(delivery);
     if (!endpoint) {
       return this.park(
-        task,
+        delivery,
         state,
         { status: 'dead_lettered', reason: 'terminal', why: 'subscription_deleted' },
         'subscription_deleted',
@@ -56,18 +53,18 @@ export class DeliveryRunner {
     }
     if (!endpoint.active || endpoint.secret === null) {
       const why = endpoint.secret === null ? 'secret_unavailable' : 'subscription_disabled';
-      return this.parkFor(task, state, this.settings.config.DISABLED_SUBSCRIPTION_RECHECK_MS, why, ids);
+      return this.parkFor(delivery, state, this.settings.config.DISABLED_SUBSCRIPTION_RECHECK_MS, why, ids);
     }
     const secret = endpoint.secret;
     const attempt = state.attemptCount + 1;
     const startedAt = new Date();
     const guarded = await this.breakers.send(
-      task.subscriptionId,
+      delivery.subscriptionId,
       (r) => r.outcome.kind === 'response' && r.outcome.statusCode >= 200 && r.outcome.statusCode < 300,
-      () => this.send(task, attempt, endpoint.url, secret),
+      () => this.send(delivery, attempt, endpoint.url, secret),
     );
     if (guarded.kind === 'refused') {
-      return this.parkFor(task, state, guarded.retryInMs, 'breaker_open', ids);
+      return this.parkFor(delivery, state, guarded.retryInMs, 'breaker_open', ids);
     }
     const result = guarded.result;
     const finishedAt = new Date();
@@ -86,7 +83,7 @@ export class DeliveryRunner {
           ? { status: 'retrying', nextAttemptAt: new Date(finishedAt.getTime() + decision.delayMs) }
           : { status: 'dead_lettered', reason: decision.reason };
     if (classification.disableSubscription)
-      await this.disableGone(task.subscriptionId, classification.errorClass);
+      await this.disableGone(delivery.subscriptionId, classification.errorClass);
     const statusCode = result.outcome.kind === 'response' ? result.outcome.statusCode : null;
     this.metrics.attemptDuration.observe({ outcome: next.status }, result.latencyMs / 1000);
     this.logger.info(
@@ -100,8 +97,9 @@ export class DeliveryRunner {
       },
       'delivery attempt',
     );
-    return this.write(task, {
-      task,
+    return this.write({
+      delivery,
+      replayRequestedAt: state.replayRequestedAt,
       attemptCount: attempt,
       budgetBase: state.budgetBase,
       attempt: {
@@ -122,8 +120,8 @@ export class DeliveryRunner {
    * Not sent now (its endpoint has a backlog, or dispatching it failed unexpectedly): waits in Postgres,
    * its budget untouched, and the retry scheduler hands it out again.
    */
-  defer(task: DeliveryTask, state: DeliveryState, why = 'endpoint_backlog'): RunResult {
-    return this.parkFor(task, state, this.settings.config.BACKLOG_DEFER_MS, why, idsOf(task));
+  defer(delivery: StoredDelivery, state: DeliveryState, why = 'endpoint_backlog'): RunResult {
+    return this.parkFor(delivery, state, this.settings.config.BACKLOG_DEFER_MS, why, idsOf(delivery));
   }
 
   /**
@@ -138,22 +136,22 @@ export class DeliveryRunner {
     }
   }
 
-  private send(task: DeliveryTask, attempt: number, url: string, secret: string): Promise<SendResult> {
-    const body = serializeEnvelope(
-      buildEnvelope({
-        deliveryId: task.deliveryId,
-        event: task.eventType as EventType,
-        timestamp: task.occurredAt,
-        subscriptionId: task.subscriptionId,
-        attempt,
-        data: task.data as never,
-      }),
-    );
+  private send(delivery: StoredDelivery, attempt: number, url: string, secret: string): Promise<SendResult> {
+    const { event } = delivery;
+    // The producer's bytes: every attempt, retry and replay differs in `attempt` alone.
+    const body = envelopeBytes({
+      deliveryId: delivery.deliveryId,
+      event: event.eventType,
+      timestamp: event.timestamp,
+      subscriptionId: delivery.subscriptionId,
+      attempt,
+      dataJson: event.dataJson,
+    });
     // A fresh signing time per attempt, so a retry an hour later is not "too old" for the receiver.
     const timestamp = Math.floor(Date.now() / 1000);
     const headers = buildDeliveryHeaders({
-      deliveryId: task.deliveryId,
-      eventType: task.eventType as EventType,
+      deliveryId: delivery.deliveryId,
+      eventType: event.eventType,
       signature: sign(secret, timestamp, body),
       timestamp,
     });
@@ -161,26 +159,27 @@ export class DeliveryRunner {
   }
 
   private parkFor(
-    task: DeliveryTask,
+    delivery: StoredDelivery,
     state: DeliveryState,
     delayMs: number,
     why: string,
     ids: Record<string, string>,
   ): RunResult {
     const nextAttemptAt = new Date(Date.now() + delayMs);
-    return this.park(task, state, { status: 'parked', nextAttemptAt, why }, why, ids);
+    return this.park(delivery, state, { status: 'parked', nextAttemptAt, why }, why, ids);
   }
 
   private park(
-    task: DeliveryTask,
+    delivery: StoredDelivery,
     state: DeliveryState,
     next: NextState,
     why: string,
     ids: Record<string, string>,
   ): RunResult {
     this.logger.info({ ...ids, why, next: next.status }, 'delivery not sent');
-    return this.write(task, {
-      task,
+    return this.write({
+      delivery,
+      replayRequestedAt: state.replayRequestedAt,
       attemptCount: state.attemptCount,
       budgetBase: state.budgetBase,
       attempt: null,
@@ -188,18 +187,19 @@ export class DeliveryRunner {
     });
   }
 
-  private write(task: DeliveryTask, write: AttemptWrite): RunResult {
+  private write(write: AttemptWrite): RunResult {
     const recorded = this.recorder.record(write);
     const outcome = write.next.status === 'retrying' ? 'retry_scheduled' : write.next.status;
-    this.metrics.deliveries.inc({ outcome, event_type: task.eventType });
+    this.metrics.deliveries.inc({ outcome, event_type: write.delivery.event.eventType });
     if (write.next.status === 'retrying') this.metrics.retriesScheduled.inc();
     if (write.next.status === 'dead_lettered') this.metrics.deadLettered.inc({ reason: write.next.reason });
     return { recorded };
   }
 }
 
-function idsOf(task: DeliveryTask): Record<string, string> {
-  return { deliveryId: task.deliveryId, eventId: task.eventId, subscriptionId: task.subscriptionId };
+function idsOf(delivery: StoredDelivery): Record<string, string> {
+  const { deliveryId, subscriptionId } = delivery;
+  return { deliveryId, eventId: delivery.event.eventId, subscriptionId };
 }
 
 function describe(result: SendResult): string {

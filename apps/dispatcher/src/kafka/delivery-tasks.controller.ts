@@ -49,8 +49,10 @@ export class DeliveryTasksController implements OnApplicationBootstrap {
     const unreadable: string[] = [];
     for (const record of records) {
       const decoded = deliveryTaskCodec.decode(record.value);
-      if (decoded.ok) tasks.push({ task: decoded.value, finished: () => context.complete(record.offset) });
-      else {
+      if (decoded.ok) {
+        const source = { topic: record.topic, partition: record.partition, offset: record.offset };
+        tasks.push({ task: decoded.value, source, finished: () => context.complete(record.offset) });
+      } else {
         unreadable.push(record.offset);
         this.logger.error(
           { topic: record.topic, partition: record.partition, offset: record.offset, error: decoded.error },

@@ -16,6 +16,7 @@ import { LOGGER, type Logger } from '@smart-dairy/service-kit';
 import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
 import { DeliveriesRepository } from '../deliveries/deliveries.repository';
 import type { AttemptData, AttemptWrite } from './attempt-write';
+import { neededOutcomes } from './needed-outcomes';
 
 interface Pending {
   write: AttemptWrite;
@@ -29,10 +30,11 @@ const SHUTDOWN_DRAIN_MS = 5_000;
 const DEAD_LETTER_RESPONSE_CHARS = 4 * 1024;
 
 /**
- * Makes attempts durable in batches: attempt rows, delivery states, the subscription's failure
- * streak, then dead letters and outcomes on Kafka. `record` resolves only when all of that is
- * done, so the caller may then let the Kafka offset go. A failed flush is retried with the same
- * batch (nothing is dropped); meanwhile the in-flight budget stops new intake.
+ * Makes attempts durable in batches: attempt rows, delivery states (answering replay requests), the
+ * subscription's failure streak, then dead letters and the outcomes dlq-review needs (`neededOutcomes`)
+ * on Kafka. `record` resolves only when all of that is done, so the caller may then let the Kafka offset
+ * go. A failed flush is retried with the same batch (nothing is dropped); meanwhile the in-flight budget
+ * stops new intake.
  */
 @Injectable()
 export class AttemptRecorder implements BeforeApplicationShutdown, OnApplicationShutdown {
@@ -118,14 +120,16 @@ export class AttemptRecorder implements BeforeApplicationShutdown, OnApplication
 
   private async persist(writes: AttemptWrite[]): Promise<void> {
     const attempts = writes.flatMap((w) =>
-      w.attempt ? [{ deliveryId: w.task.deliveryId, ...w.attempt }] : [],
+      w.attempt ? [{ deliveryId: w.delivery.deliveryId, ...w.attempt }] : [],
     );
-    await this.prisma.$transaction([
+    const { succeeded, failed } = failureStreakChanges(writes);
+    const [endedRuns] = await this.prisma.$transaction([
+      this.endFailureRuns(succeeded),
       ...(attempts.length ? [this.insertAttempts(attempts)] : []),
       this.deliveries.recordStates(writes),
-      ...this.updateFailureStreaks(writes),
+      ...(failed.size ? [this.startFailureRuns(failed)] : []),
     ]);
-    await this.publish(writes);
+    await this.publish(writes, new Set(endedRuns.map((row) => row.id)));
   }
 
   // Batches are up to RECORD_BATCH_SIZE rows: one array per column keeps the statements small.
@@ -151,43 +155,31 @@ export class AttemptRecorder implements BeforeApplicationShutdown, OnApplication
       ON CONFLICT DO NOTHING`;
   }
 
-  /** A success ends a subscription's failure streak; a failure starts one if none is running. */
-  private updateFailureStreaks(writes: AttemptWrite[]) {
-    const succeeded = new Set<string>();
-    const failed = new Set<string>();
-    for (const w of writes) {
-      if (!w.attempt) continue;
-      (w.next.status === 'delivered' ? succeeded : failed).add(w.task.subscriptionId);
-    }
-    for (const id of succeeded) failed.delete(id);
-    const statements = [];
-    if (succeeded.size) {
-      statements.push(
-        this.prisma.subscription.updateMany({
-          where: { id: { in: [...succeeded] }, failingSince: { not: null } },
-          data: { failingSince: null },
-        }),
-      );
-    }
-    if (failed.size) {
-      statements.push(
-        this.prisma.subscription.updateMany({
-          where: { id: { in: [...failed] }, failingSince: null },
-          data: { failingSince: new Date() },
-        }),
-      );
-    }
-    return statements;
+  /** Ends the failure streaks of these subscriptions and returns those that had one. */
+  private endFailureRuns(subscriptionIds: ReadonlySet<string>) {
+    return this.prisma.subscription.updateManyAndReturn({
+      where: { id: { in: [...subscriptionIds] }, failingSince: { not: null } },
+      data: { failingSince: null },
+      select: { id: true },
+    });
   }
 
-  private async publish(writes: AttemptWrite[]): Promise<void> {
+  /** Starts a failure streak for these subscriptions where none is running. */
+  private startFailureRuns(subscriptionIds: ReadonlySet<string>) {
+    return this.prisma.subscription.updateMany({
+      where: { id: { in: [...subscriptionIds] }, failingSince: null },
+      data: { failingSince: new Date() },
+    });
+  }
+
+  private async publish(writes: AttemptWrite[], endedRuns: ReadonlySet<string>): Promise<void> {
     const now = new Date().toISOString();
-    const outcomes: OutgoingMessage[] = writes.map((w) => {
+    const outcomes: OutgoingMessage[] = neededOutcomes(writes, endedRuns).map((w) => {
       const outcome: DeliveryOutcome = {
-        deliveryId: w.task.deliveryId,
-        subscriptionId: w.task.subscriptionId,
-        eventId: w.task.eventId,
-        eventType: w.task.eventType,
+        deliveryId: w.delivery.deliveryId,
+        subscriptionId: w.delivery.subscriptionId,
+        eventId: w.delivery.event.eventId,
+        eventType: w.delivery.event.eventType,
         attempt: w.attempt?.number ?? w.attemptCount,
         outcome: w.next.status === 'retrying' ? 'retry_scheduled' : w.next.status,
         statusCode: w.attempt?.statusCode ?? null,
@@ -196,7 +188,7 @@ export class AttemptRecorder implements BeforeApplicationShutdown, OnApplication
         nextAttemptAt: 'nextAttemptAt' in w.next ? w.next.nextAttemptAt.toISOString() : null,
         at: now,
       };
-      return { key: w.task.subscriptionId, value: deliveryOutcomeCodec.encode(outcome) };
+      return { key: w.delivery.subscriptionId, value: deliveryOutcomeCodec.encode(outcome) };
     });
     const deadLetters = await this.deadLetters(writes, now);
     const sends: [string, OutgoingMessage[]][] = [
@@ -213,7 +205,7 @@ export class AttemptRecorder implements BeforeApplicationShutdown, OnApplication
     const dead = writes.filter((w) => w.next.status === 'dead_lettered');
     if (dead.length === 0) return [];
     const rows = await this.prisma.deliveryAttempt.findMany({
-      where: { deliveryId: { in: dead.map((w) => w.task.deliveryId) } },
+      where: { deliveryId: { in: dead.map((w) => w.delivery.deliveryId) } },
       orderBy: { attempt: 'asc' },
     });
     const history = new Map<string, AttemptRecord[]>();
@@ -236,23 +228,35 @@ export class AttemptRecorder implements BeforeApplicationShutdown, OnApplication
       const reason = w.next.status === 'dead_lettered' ? w.next.reason : 'terminal';
       const errorClass = w.attempt?.errorClass ?? why ?? 'unknown';
       return {
-        key: w.task.subscriptionId,
+        key: w.delivery.subscriptionId,
         value: deadLetterCodec.encode({
-          deliveryId: w.task.deliveryId,
-          subscriptionId: w.task.subscriptionId,
-          eventId: w.task.eventId,
-          eventType: w.task.eventType,
-          priority: w.task.priority,
-          occurredAt: w.task.occurredAt,
-          data: w.task.data,
+          deliveryId: w.delivery.deliveryId,
+          subscriptionId: w.delivery.subscriptionId,
+          eventId: w.delivery.event.eventId,
+          eventType: w.delivery.event.eventType,
+          priority: w.delivery.priority,
+          occurredAt: w.delivery.event.timestamp,
+          data: JSON.parse(w.delivery.event.dataJson) as Record<string, unknown>,
           reason,
           errorClass,
           finalError:
             w.attempt?.error ?? (w.attempt?.statusCode ? `HTTP ${w.attempt.statusCode}` : errorClass),
-          history: history.get(w.task.deliveryId) ?? [],
+          history: history.get(w.delivery.deliveryId) ?? [],
           movedAt,
         }),
       };
     });
   }
+}
+
+/** A success ends a subscription's failure streak; a failure starts one if none is running. */
+function failureStreakChanges(writes: readonly AttemptWrite[]) {
+  const succeeded = new Set<string>();
+  const failed = new Set<string>();
+  for (const w of writes) {
+    if (!w.attempt) continue;
+    (w.next.status === 'delivered' ? succeeded : failed).add(w.delivery.subscriptionId);
+  }
+  for (const id of succeeded) failed.delete(id);
+  return { succeeded, failed };
 }

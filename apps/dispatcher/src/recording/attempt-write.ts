@@ -1,4 +1,4 @@
-import type { DeliveryTask } from '@smart-dairy/messages';
+import type { StoredDelivery } from '../deliveries/deliveries.repository';
 
 /** Where a delivery stands after an attempt (or after being parked without one). */
 export type NextState =
@@ -23,7 +23,9 @@ export interface AttemptData {
 
 /** One finished attempt, or one parking, to be made durable in a batch. */
 export interface AttemptWrite {
-  task: DeliveryTask;
+  delivery: StoredDelivery;
+  /** The replay request this write answers, cleared with it; null for an ordinary send. */
+  replayRequestedAt: Date | null;
   /** The delivery's attempt count after this write. */
   attemptCount: number;
   budgetBase: number;

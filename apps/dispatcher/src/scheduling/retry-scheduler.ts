@@ -1,8 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { PrismaService } from '@smart-dairy/db';
 import { KafkaClient } from '@smart-dairy/kafka';
-import { publishDeliveryTasks, type DeliveryTask } from '@smart-dairy/messages';
-import { LOGGER, PeriodicJobs, type Logger } from '@smart-dairy/service-kit';
+import { publishDeliveryTasks } from '@smart-dairy/messages';
+import { PeriodicJobs } from '@smart-dairy/service-kit';
 import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
 import { DeliveriesRepository, type DueDelivery } from '../deliveries/deliveries.repository';
 
@@ -16,11 +15,9 @@ import { DeliveriesRepository, type DueDelivery } from '../deliveries/deliveries
 @Injectable()
 export class RetryScheduler implements OnApplicationBootstrap {
   constructor(
-    private readonly prisma: PrismaService,
     private readonly deliveries: DeliveriesRepository,
     private readonly kafka: KafkaClient,
     @Inject(DISPATCHER_SETTINGS) private readonly settings: DispatcherSettings,
-    @Inject(LOGGER) private readonly logger: Logger,
     private readonly jobs: PeriodicJobs,
   ) {}
 
@@ -37,7 +34,8 @@ export class RetryScheduler implements OnApplicationBootstrap {
     for (;;) {
       const due = await this.claim();
       if (due.length === 0) return released;
-      await this.enqueue(due);
+      // Tasks name the deliveries only: the dispatcher reads each one again when it takes the task.
+      await publishDeliveryTasks(this.kafka, due);
       released += due.length;
       if (due.length < this.settings.config.SCHEDULER_BATCH_SIZE) return released;
     }
@@ -51,36 +49,5 @@ export class RetryScheduler implements OnApplicationBootstrap {
       SCHEDULER_CLAIM_TIMEOUT_MS,
       PENDING_DELIVERY_LEASE_MS,
     );
-  }
-
-  private async enqueue(due: DueDelivery[]): Promise<void> {
-    // An event id is unique within its category only.
-    const keyOf = (category: string, id: string) => `${category}\n${id}`;
-    const events = await this.prisma.event.findMany({
-      where: { id: { in: [...new Set(due.map((d) => d.eventId))] } },
-      select: { category: true, id: true, occurredAt: true, data: true },
-    });
-    const byKey = new Map(events.map((e) => [keyOf(e.category, e.id), e]));
-    const tasks: DeliveryTask[] = [];
-    for (const row of due) {
-      const event = byKey.get(keyOf(row.eventCategory, row.eventId));
-      if (!event) {
-        this.logger.error(
-          { deliveryId: row.id, eventId: row.eventId },
-          'retry without its event; left for review',
-        );
-        continue;
-      }
-      tasks.push({
-        deliveryId: row.id,
-        eventId: row.eventId,
-        eventType: row.eventType,
-        subscriptionId: row.subscriptionId,
-        priority: row.priority,
-        occurredAt: event.occurredAt.toISOString(),
-        data: event.data as Record<string, unknown>,
-      });
-    }
-    await publishDeliveryTasks(this.kafka, tasks);
   }
 }

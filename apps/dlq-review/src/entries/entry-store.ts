@@ -4,15 +4,12 @@ import type { DeadLetter } from '@smart-dairy/messages';
 import { entryWhere, type EntryFilter } from './entry-filter';
 import { entryIdOf, payloadOf } from './entry-view';
 
-/** What a replay needs of an entry to rebuild its delivery task. */
+/** What a replay needs of an entry to name its delivery in a task. */
 export const REPLAY_COLUMNS = {
   id: true,
   deliveryId: true,
   subscriptionId: true,
-  eventId: true,
-  eventType: true,
   priority: true,
-  payload: true,
 } as const satisfies Prisma.DeadLetterEntrySelect;
 
 export type ReplayRow = Prisma.DeadLetterEntryGetPayload<{ select: typeof REPLAY_COLUMNS }>;
@@ -74,21 +71,41 @@ export class EntryStore {
     return rows.map((row) => row.id);
   }
 
-  /** Moves the pending ones among `ids` to retrying and returns them. */
+  /**
+   * Moves the pending ones among `ids` to retrying and returns them, and records the replay request on
+   * their deliveries in the same transaction: the dispatcher sends a replay task only while it is there
+   * (docs/protocol.md#dead-letter-queue-and-replay).
+   */
   startReplay(ids: readonly string[], now: Date): Promise<ReplayRow[]> {
-    return this.prisma.deadLetterEntry.updateManyAndReturn({
-      where: { id: { in: [...ids] }, reviewStatus: { in: [...REPLAYABLE] } },
-      data: { reviewStatus: ReviewStatus.retrying, replayCount: { increment: 1 }, lastReplayedAt: now },
-      select: REPLAY_COLUMNS,
+    return this.prisma.$transaction(async (tx) => {
+      const rows = await tx.deadLetterEntry.updateManyAndReturn({
+        where: { id: { in: [...ids] }, reviewStatus: { in: [...REPLAYABLE] } },
+        data: { reviewStatus: ReviewStatus.retrying, replayCount: { increment: 1 }, lastReplayedAt: now },
+        select: REPLAY_COLUMNS,
+      });
+      await tx.delivery.updateMany({
+        where: { id: { in: rows.map((row) => row.deliveryId) } },
+        data: { replayRequestedAt: now },
+      });
+      return rows;
     });
   }
 
-  /** Takes back replays whose tasks never reached Kafka, so the entries can be replayed again. */
-  async abandonReplay(ids: readonly string[]): Promise<void> {
-    await this.prisma.deadLetterEntry.updateMany({
-      where: { id: { in: [...ids] }, reviewStatus: ReviewStatus.retrying },
-      data: { reviewStatus: ReviewStatus.pending, replayCount: { decrement: 1 } },
-    });
+  /**
+   * Takes back replays whose tasks never reached Kafka, so the entries can be replayed again, with the
+   * requests made at `requestedAt` that nothing answered yet.
+   */
+  async abandonReplay(rows: readonly ReplayRow[], requestedAt: Date): Promise<void> {
+    await this.prisma.$transaction([
+      this.prisma.deadLetterEntry.updateMany({
+        where: { id: { in: rows.map((row) => row.id) }, reviewStatus: ReviewStatus.retrying },
+        data: { reviewStatus: ReviewStatus.pending, replayCount: { decrement: 1 } },
+      }),
+      this.prisma.delivery.updateMany({
+        where: { id: { in: rows.map((row) => row.deliveryId) }, replayRequestedAt: requestedAt },
+        data: { replayRequestedAt: null },
+      }),
+    ]);
   }
 
   async archive(ids: readonly string[], now: Date): Promise<number> {

@@ -3,10 +3,11 @@ import { attemptRecordSchema, type DeadLetter } from '@smart-dairy/messages';
 import { z } from 'zod';
 
 /**
- * What a replay sends again: the event as the partner receives it in every attempt's envelope (the
- * envelope's `webhook_id` is the entry's subscription id and its `attempt` changes, so neither is stored).
+ * The event of the dead letter as the partner received it in every attempt's envelope (the envelope's
+ * `webhook_id` is the entry's subscription id and its `attempt` changes, so neither is stored), shown to
+ * reviewers. A replay does not send it: the dispatcher sends what Postgres holds for the delivery.
  */
-export const storedPayloadSchema = z.object({
+const storedPayloadSchema = z.object({
   id: z.string().min(1),
   event: z.string().min(1),
   timestamp: z.string().min(1),

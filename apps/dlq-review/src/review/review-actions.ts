@@ -122,7 +122,7 @@ export class ReviewActions {
       try {
         await this.tasks.send(rows);
       } catch (error) {
-        await this.store.abandonReplay(rows.map((row) => row.id));
+        await this.store.abandonReplay(rows, now);
         throw error;
       }
       changed = rows.length;

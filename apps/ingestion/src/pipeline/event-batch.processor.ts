@@ -1,17 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { INTERNAL_TOPICS, KafkaClient, sizeBatches } from '@smart-dairy/kafka';
-import {
-  invalidEventCodec,
-  publishDeliveryTasks,
-  type DeliveryTask,
-  type InvalidEvent,
-} from '@smart-dairy/messages';
+import { invalidEventCodec, publishDeliveryTasks, type InvalidEvent } from '@smart-dairy/messages';
 import { categoryOf } from '@smart-dairy/schemas';
 import { LOGGER, type Logger } from '@smart-dairy/service-kit';
 import { SubscriptionView } from '../subscriptions/subscription-view';
 import type { AcceptedEvent } from './accepted-event';
 import { EventStore } from './event-store';
-import { fanOut } from './fan-out';
+import { fanOut, type NewDelivery } from './fan-out';
 import { IngestionMetrics } from './ingestion-metrics';
 import type { RawMessage } from './raw-message';
 import { quarantineRecord, validateMessages } from './validate';
@@ -94,7 +89,7 @@ export class EventBatchProcessor {
     }
   }
 
-  private async handOff(tasks: readonly DeliveryTask[]): Promise<void> {
+  private async handOff(tasks: readonly NewDelivery[]): Promise<void> {
     await publishDeliveryTasks(this.kafka, tasks);
     for (const task of tasks) this.metrics.deliveriesCreated.inc({ event_type: task.eventType });
   }

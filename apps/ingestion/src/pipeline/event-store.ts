@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DeliveryStatus, PrismaService } from '@smart-dairy/db';
-import type { DeliveryTask } from '@smart-dairy/messages';
 import { categoryOf } from '@smart-dairy/schemas';
 import { INGESTION_CONFIG, type IngestionConfig } from '../config';
 import type { AcceptedEvent } from './accepted-event';
 import { eventContent } from './event-content';
+import type { NewDelivery } from './fan-out';
 
 export interface StoredBatch {
   /** Events to fan out: new ones, and ones re-read from the same Kafka position after a crash. */
@@ -103,7 +103,7 @@ export class EventStore {
    * Inserts the deliveries that do not exist yet and returns the tasks still owed to the
    * dispatcher: all of them except deliveries that already reached a final state.
    */
-  async storeDeliveries(tasks: readonly DeliveryTask[]): Promise<DeliveryTask[]> {
+  async storeDeliveries(tasks: readonly NewDelivery[]): Promise<NewDelivery[]> {
     if (tasks.length === 0) return [];
     const inserted = await this.prisma.$queryRaw<{ id: string }[]>`
       INSERT INTO "deliveries" ("id", "event_category", "event_id", "subscription_id", "event_type", "priority",

@@ -2,12 +2,18 @@ import { deliveryIdFor, EVENT_CATALOG } from '@smart-dairy/schemas';
 import type { DeliveryTask } from '@smart-dairy/messages';
 import type { AcceptedEvent } from './accepted-event';
 
+/** A delivery to store as a row, whose task then names it (the task carries no event content). */
+export interface NewDelivery extends DeliveryTask {
+  eventId: string;
+  eventType: string;
+}
+
 /** One delivery per (event, matching subscription), ids derived so a replay maps to the same rows. */
 export function fanOut(
   events: readonly AcceptedEvent[],
   match: (eventType: string) => readonly string[],
-): DeliveryTask[] {
-  const tasks: DeliveryTask[] = [];
+): NewDelivery[] {
+  const tasks: NewDelivery[] = [];
   for (const { id, event } of events) {
     const priority = EVENT_CATALOG[event.event].priority;
     for (const subscriptionId of match(event.event)) {
@@ -17,9 +23,6 @@ export function fanOut(
         eventType: event.event,
         subscriptionId,
         priority,
-        // The form retries rebuild from Postgres, so every attempt carries the same envelope timestamp.
-        occurredAt: new Date(event.timestamp).toISOString(),
-        data: event.data,
       });
     }
   }

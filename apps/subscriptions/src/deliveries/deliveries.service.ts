@@ -58,16 +58,17 @@ export class DeliveriesService {
   }
 
   /**
-   * Puts the delivery back to pending and hands the dispatcher a replay task for it, which it
-   * sends even if the delivery had ended, as the next attempt of the same id. The row changes
-   * first: a task sent first could be delivered and then overwritten back to pending.
+   * Records a retry request on the delivery (docs/protocol.md#dead-letter-queue-and-replay), puts it back
+   * to pending and hands the dispatcher a replay task for it, which it sends even if the delivery had
+   * ended, as the next attempt of the same id. The row changes first: a task sent first could be
+   * delivered and then overwritten back to pending, or find no request and be refused.
    */
   async retry(id: string, actor: Actor): Promise<DeliveryView> {
     const found = DELIVERY_ID.test(id)
-      ? await this.prisma.delivery.findUnique({ where: { id }, include: { event: true, subscription: true } })
+      ? await this.prisma.delivery.findUnique({ where: { id }, include: { subscription: true } })
       : null;
     if (!found) throw notFound(id);
-    const { event, subscription } = found;
+    const { subscription } = found;
     if (subscription.deletedAt !== null) {
       throw new ProblemError('conflict', 'The subscription of this delivery was deleted.');
     }
@@ -77,23 +78,18 @@ export class DeliveriesService {
     const [row] = await this.prisma.$transaction([
       this.prisma.delivery.update({
         where: { id },
-        data: { status: DeliveryStatus.pending, nextAttemptAt: pendingLeaseEnd(this.config) },
+        data: {
+          status: DeliveryStatus.pending,
+          nextAttemptAt: pendingLeaseEnd(this.config),
+          replayRequestedAt: new Date(),
+        },
       }),
       this.prisma.auditLogEntry.create({
         data: auditEntry(actor, 'delivery.retried', 'delivery', id, { previous_status: found.status }),
       }),
     ]);
     await publishDeliveryTasks(this.kafka, [
-      {
-        deliveryId: row.id,
-        eventId: event.id,
-        eventType: event.type,
-        subscriptionId: row.subscriptionId,
-        priority: row.priority,
-        occurredAt: event.occurredAt.toISOString(),
-        data: event.data as Record<string, unknown>,
-        replay: true,
-      },
+      { deliveryId: row.id, subscriptionId: row.subscriptionId, priority: row.priority, replay: true },
     ]);
     return deliveryView(row);
   }

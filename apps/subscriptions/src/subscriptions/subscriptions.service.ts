@@ -230,17 +230,7 @@ export class SubscriptionsService {
         }),
       }),
     ]);
-    await publishDeliveryTasks(this.kafka, [
-      {
-        deliveryId,
-        eventId,
-        eventType: type,
-        subscriptionId: id,
-        priority,
-        occurredAt: occurredAt.toISOString(),
-        data,
-      },
-    ]);
+    await publishDeliveryTasks(this.kafka, [{ deliveryId, subscriptionId: id, priority }]);
     return { delivery_id: deliveryId, event_id: eventId, event: type };
   }
 
