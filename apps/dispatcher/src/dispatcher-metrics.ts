@@ -12,7 +12,8 @@ const HELP = {
   dispatcher_retries_scheduled_total: 'Retries scheduled after a failed attempt',
   dispatcher_dead_lettered_total: 'Deliveries moved to the dead letter queue',
   dispatcher_consumer_lag: 'Delivery tasks behind the end of each partition',
-  dispatcher_rejected_tasks_total: 'Delivery tasks refused because Postgres does not vouch for them, by reason',
+  dispatcher_rejected_tasks_total:
+    'Delivery tasks refused because Postgres does not vouch for them, by reason',
 };
 
 /** Buckets of the attempt duration, in seconds. */
