@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DeliveryStatus, PrismaService, type Priority } from '@smart-dairy/db';
 import type { DeliveryTask } from '@smart-dairy/messages';
-import type { AttemptWrite, NextState } from '../recording/attempt-write';
+import type { AttemptWrite, NextState } from './attempt-write';
 import { eventContentOf, type EventColumns, type EventContent } from './event-content';
 
 /** A delivery as Postgres holds it: what the dispatcher sends, records and dead-letters. */

@@ -9,7 +9,7 @@ import { EndpointBreakers } from '../endpoints/endpoint-breakers';
 import type { Endpoint } from '../endpoints/endpoint-directory';
 import { SubscriptionDisabler } from '../endpoints/subscription-disabler';
 import { AttemptRecorder } from '../recording/attempt-recorder';
-import type { AttemptWrite, NextState } from '../recording/attempt-write';
+import type { AttemptWrite, NextState } from '../deliveries/attempt-write';
 import { decideNext } from './attempt-decision';
 import { classifyAttempt } from './classify';
 import type { DeliveryState } from './task-decision';

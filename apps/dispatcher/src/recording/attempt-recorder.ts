@@ -15,7 +15,7 @@ import {
 import { LOGGER, type Logger } from '@smart-dairy/service-kit';
 import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
 import { DeliveriesRepository } from '../deliveries/deliveries.repository';
-import type { AttemptData, AttemptWrite } from './attempt-write';
+import type { AttemptData, AttemptWrite } from '../deliveries/attempt-write';
 import { neededOutcomes } from './needed-outcomes';
 
 interface Pending {

@@ -1,4 +1,4 @@
-import type { AttemptData, AttemptWrite, NextState } from './attempt-write';
+import type { AttemptData, AttemptWrite, NextState } from '../deliveries/attempt-write';
 import { neededOutcomes } from './needed-outcomes';
 
 let sequence = 0;

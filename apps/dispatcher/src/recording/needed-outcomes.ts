@@ -1,4 +1,4 @@
-import type { AttemptWrite } from './attempt-write';
+import type { AttemptWrite } from '../deliveries/attempt-write';
 
 /**
  * The writes whose outcome goes to `deliveries.outcomes`: only those dlq-review acts on

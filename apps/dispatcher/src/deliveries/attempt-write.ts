@@ -1,4 +1,4 @@
-import type { StoredDelivery } from '../deliveries/deliveries.repository';
+import type { StoredDelivery } from './deliveries.repository';
 
 /** Where a delivery stands after an attempt (or after being parked without one). */
 export type NextState =
