@@ -27,7 +27,8 @@ export async function sendAllButOversized<M extends Message>(
     } catch (error) {
       if (!refusedAsTooLarge(error)) throw error;
       if (batch.length === 1) refused.push(...batch);
-      else for (const message of batch) refused.push(...(await sendAllButOversized(producer, topic, [message])));
+      else
+        for (const message of batch) refused.push(...(await sendAllButOversized(producer, topic, [message])));
     }
   }
   return refused;

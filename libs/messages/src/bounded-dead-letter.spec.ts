@@ -30,7 +30,10 @@ function attempt(n: number, responseBody: string | null = 'bad gateway'): Attemp
   };
 }
 
-function letter(attempts: number, { dataBytes = 200, body = 'bad gateway' as string | null } = {}): DeadLetter {
+function letter(
+  attempts: number,
+  { dataBytes = 200, body = 'bad gateway' as string | null } = {},
+): DeadLetter {
   return {
     deliveryId: `wh_${'a'.repeat(32)}`,
     subscriptionId: 'sub_1',
@@ -133,12 +136,15 @@ describe('boundDeadLetter', () => {
     },
   );
 
-  it.each([1_000, 20_000, 60_000, 100_000])('never exceeds a budget of %i bytes when the rest fits', (maxBytes) => {
-    const full = letter(40, { dataBytes: 500, body: CONTROL_BODY });
-    const { letter: bounded, value } = boundDeadLetter(full, { ...BOUNDS, maxBytes });
-    expect(value.length).toBeLessThanOrEqual(maxBytes);
-    expect(bounded.history.length + (bounded.omittedAttempts ?? 0)).toBe(40);
-  });
+  it.each([1_000, 20_000, 60_000, 100_000])(
+    'never exceeds a budget of %i bytes when the rest fits',
+    (maxBytes) => {
+      const full = letter(40, { dataBytes: 500, body: CONTROL_BODY });
+      const { letter: bounded, value } = boundDeadLetter(full, { ...BOUNDS, maxBytes });
+      expect(value.length).toBeLessThanOrEqual(maxBytes);
+      expect(bounded.history.length + (bounded.omittedAttempts ?? 0)).toBe(40);
+    },
+  );
 
   it('carries no attempt when the rest alone exceeds the budget, and says so', () => {
     const full = letter(5, { dataBytes: 10_000 });

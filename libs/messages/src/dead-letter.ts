@@ -42,4 +42,9 @@ export const deadLetterSchema = z.object({
 
 export type DeadLetter = z.infer<typeof deadLetterSchema>;
 
+/** Every attempt the delivery made, those the letter leaves out included. */
+export function attemptsMade(letter: DeadLetter): number {
+  return letter.history.length + (letter.omittedAttempts ?? 0);
+}
+
 export const deadLetterCodec = jsonCodec(deadLetterSchema);

@@ -14,6 +14,7 @@ export {
 } from './subscription-change';
 export {
   attemptRecordSchema,
+  attemptsMade,
   deadLetterCodec,
   deadLetterSchema,
   type AttemptRecord,

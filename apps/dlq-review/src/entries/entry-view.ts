@@ -70,13 +70,20 @@ export interface AttemptView {
   error: string | null;
   latency_ms: number;
   response_body: string | null;
+  /** The body is only the start of the answer: the delivery's attempt rows keep more. */
+  response_body_truncated: boolean;
   started_at: string;
   finished_at: string;
 }
 
 export interface EntryDetail extends EntrySummary {
   payload: StoredPayload;
+  /** The latest attempts, oldest first. */
   history: AttemptView[];
+  /** Earlier attempts `history` leaves out: the dead letter carried only the latest ones. */
+  omitted_attempts: number;
+  /** True when the history is not all there is: attempts left out, or response bodies cut. */
+  history_shortened: boolean;
 }
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
@@ -102,18 +109,22 @@ export function summaryOf(row: SummaryRow): EntrySummary {
 
 /** The JSON columns were written by intake from validated messages; a row that fails here is corrupt. */
 export function detailOf(row: DeadLetterEntry): EntryDetail {
+  const history = storedHistorySchema.parse(row.history).map((a): AttemptView => ({
+    attempt: a.attempt,
+    status_code: a.statusCode,
+    error_class: a.errorClass,
+    error: a.error,
+    latency_ms: a.latencyMs,
+    response_body: a.responseBody,
+    response_body_truncated: a.responseBodyTruncated ?? false,
+    started_at: a.startedAt,
+    finished_at: a.finishedAt,
+  }));
   return {
     ...summaryOf(row),
     payload: storedPayloadSchema.parse(row.payload),
-    history: storedHistorySchema.parse(row.history).map((a) => ({
-      attempt: a.attempt,
-      status_code: a.statusCode,
-      error_class: a.errorClass,
-      error: a.error,
-      latency_ms: a.latencyMs,
-      response_body: a.responseBody,
-      started_at: a.startedAt,
-      finished_at: a.finishedAt,
-    })),
+    history,
+    omitted_attempts: row.omittedAttempts,
+    history_shortened: row.omittedAttempts > 0 || history.some((a) => a.response_body_truncated),
   };
 }
