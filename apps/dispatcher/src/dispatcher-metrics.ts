@@ -11,6 +11,10 @@ export class DispatcherMetrics {
   readonly retriesScheduled: Counter;
   readonly deadLettered: Counter<'reason'>;
   readonly lag: Gauge<'topic' | 'partition'>;
+  readonly recordFailures: Counter;
+  readonly recordBacklog: Gauge;
+  readonly deadLettersShortened: Counter;
+  readonly unpublishable: Counter<'topic'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -50,6 +54,27 @@ export class DispatcherMetrics {
       name: 'dispatcher_consumer_lag',
       help: 'Delivery tasks behind the end of each partition',
       labelNames: ['topic', 'partition'],
+      registers,
+    });
+    this.recordFailures = new Counter({
+      name: 'dispatcher_record_failures_total',
+      help: 'Failed writes of a batch of attempts (the batch is tried again; /ready fails meanwhile)',
+      registers,
+    });
+    this.recordBacklog = new Gauge({
+      name: 'dispatcher_record_backlog',
+      help: 'Attempts waiting to be written',
+      registers,
+    });
+    this.deadLettersShortened = new Counter({
+      name: 'dispatcher_dead_letters_shortened_total',
+      help: 'Dead letters published without their earliest attempts, to stay within their byte budget',
+      registers,
+    });
+    this.unpublishable = new Counter({
+      name: 'dispatcher_unpublishable_messages_total',
+      help: 'Messages the broker refused as too large even when shortened: logged with their ids, not published',
+      labelNames: ['topic'],
       registers,
     });
   }

@@ -21,6 +21,8 @@ import { DELIVERY_CONSUMER, DeliveryTasksController } from './kafka/delivery-tas
 import { SubscriptionDisabler } from './endpoints/subscription-disabler';
 import { MaintenanceJobs } from './maintenance/maintenance-jobs';
 import { AttemptRecorder } from './recording/attempt-recorder';
+import { RecordPublisher } from './recording/record-publisher';
+import { RecorderReadiness } from './recording/recorder-readiness';
 import { RetryScheduler } from './scheduling/retry-scheduler';
 
 @Module({})
@@ -53,7 +55,9 @@ export class DispatcherModule {
         { provide: SUBSCRIPTION_CHANGE_LISTENER, useExisting: EndpointDirectory },
         EndpointBreakers,
         SubscriptionDisabler,
+        RecordPublisher,
         AttemptRecorder,
+        RecorderReadiness,
         DeliveryRunner,
         DeliveriesRepository,
         DeliveryIntake,

@@ -3,6 +3,7 @@ export { HealthController } from './health.controller';
 export { createLogger, NestPinoLogger, type Logger } from './logger';
 export { PeriodicJobs, type PeriodicJob, type PeriodicSchedule } from './periodic-jobs';
 export type { CheckResult, ReadinessReport } from './readiness';
+export { ReadinessService } from './readiness.service';
 export { ServiceKitModule, type ServiceKitConfig, type ServiceKitOptions } from './service-kit.module';
 export { LOGGER, READINESS_CHECKS, SERVICE_NAME, type ReadinessCheck } from './tokens';
 export { startService, type StartServiceOptions } from './start-service';

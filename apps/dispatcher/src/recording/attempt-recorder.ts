@@ -5,17 +5,13 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { PrismaService } from '@smart-dairy/db';
-import { INTERNAL_TOPICS, KafkaClient, sizeBatches, type OutgoingMessage } from '@smart-dairy/kafka';
-import {
-  deadLetterCodec,
-  deliveryOutcomeCodec,
-  type AttemptRecord,
-  type DeliveryOutcome,
-} from '@smart-dairy/messages';
+import type { AttemptRecord, DeadLetter, DeliveryOutcome } from '@smart-dairy/messages';
 import { LOGGER, type Logger } from '@smart-dairy/service-kit';
 import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
 import { DeliveriesRepository } from '../deliveries/deliveries.repository';
+import { DispatcherMetrics } from '../dispatcher-metrics';
 import type { AttemptData, AttemptWrite } from './attempt-write';
+import { RecordPublisher } from './record-publisher';
 
 interface Pending {
   write: AttemptWrite;
@@ -24,32 +20,39 @@ interface Pending {
 
 const RETRY_FLUSH_AFTER_MS = 1_000;
 const SHUTDOWN_DRAIN_MS = 5_000;
-// The attempt rows keep 64 KiB of each answer; a dead letter carries the start of each, so that one with
-// every attempt and the largest event data stays well under Kafka's 1 MiB message limit.
-const DEAD_LETTER_RESPONSE_CHARS = 4 * 1024;
 
 /**
  * Makes attempts durable in batches: attempt rows, delivery states, the subscription's failure
  * streak, then dead letters and outcomes on Kafka. `record` resolves only when all of that is
  * done, so the caller may then let the Kafka offset go. A failed flush is retried with the same
- * batch (nothing is dropped); meanwhile the in-flight budget stops new intake.
+ * batch (nothing is dropped); meanwhile the in-flight budget stops new intake, and /ready fails
+ * (RecorderReadiness). A message the broker refuses as too large is not a failed flush (RecordPublisher).
  */
 @Injectable()
 export class AttemptRecorder implements BeforeApplicationShutdown, OnApplicationShutdown {
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
+  private failingSince: Date | undefined;
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly deliveries: DeliveriesRepository,
-    private readonly kafka: KafkaClient,
+    private readonly publisher: RecordPublisher,
+    private readonly metrics: DispatcherMetrics,
     @Inject(DISPATCHER_SETTINGS) private readonly settings: DispatcherSettings,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   get backlog(): number {
     return this.queue.length;
+  }
+
+  /** Throws while the latest flush failed: the recorder cannot write, and the deliveries behind it wait. */
+  assertWriting(): void {
+    if (this.failingSince) {
+      throw new Error(`recording attempts has failed since ${this.failingSince.toISOString()}`);
+    }
   }
 
   record(write: AttemptWrite): Promise<void> {
@@ -99,9 +102,12 @@ export class AttemptRecorder implements BeforeApplicationShutdown, OnApplication
     if (batch.length === 0) return Promise.resolve();
     this.flushing = this.persist(batch.map((p) => p.write))
       .then(() => {
+        this.failingSince = undefined;
         for (const p of batch) p.resolve();
       })
       .catch(async (error: unknown) => {
+        this.failingSince ??= new Date();
+        this.metrics.recordFailures.inc();
         this.logger.error(
           { err: error, writes: batch.length },
           'recording attempts failed; retrying the batch',
@@ -111,6 +117,7 @@ export class AttemptRecorder implements BeforeApplicationShutdown, OnApplication
       })
       .finally(() => {
         this.flushing = undefined;
+        this.metrics.recordBacklog.set(this.queue.length);
         if (this.queue.length > 0) this.schedule(0);
       });
     return this.flushing;
@@ -182,7 +189,7 @@ export class AttemptRecorder implements BeforeApplicationShutdown, OnApplication
 
   private async publish(writes: AttemptWrite[]): Promise<void> {
     const now = new Date().toISOString();
-    const outcomes: OutgoingMessage[] = writes.map((w) => {
+    const outcomes = writes.map((w) => {
       const outcome: DeliveryOutcome = {
         deliveryId: w.task.deliveryId,
         subscriptionId: w.task.subscriptionId,
@@ -196,24 +203,25 @@ export class AttemptRecorder implements BeforeApplicationShutdown, OnApplication
         nextAttemptAt: 'nextAttemptAt' in w.next ? w.next.nextAttemptAt.toISOString() : null,
         at: now,
       };
-      return { key: w.task.subscriptionId, value: deliveryOutcomeCodec.encode(outcome) };
+      return outcome;
     });
     const deadLetters = await this.deadLetters(writes, now);
-    const sends: [string, OutgoingMessage[]][] = [
-      [this.kafka.topic(INTERNAL_TOPICS.outcomes), outcomes],
-      [this.kafka.topic(INTERNAL_TOPICS.deadLetter), deadLetters],
-    ];
-    // Dead letters are large (data and history): a batch of them may exceed what Kafka takes at once.
-    for (const [topic, messages] of sends) {
-      for (const batch of sizeBatches(messages)) await this.kafka.producer.send({ topic, messages: batch });
-    }
+    await this.publisher.publishOutcomes(outcomes);
+    await this.publisher.publishDeadLetters(deadLetters);
   }
 
-  private async deadLetters(writes: AttemptWrite[], movedAt: string): Promise<OutgoingMessage[]> {
+  private async deadLetters(writes: AttemptWrite[], movedAt: string): Promise<DeadLetter[]> {
     const dead = writes.filter((w) => w.next.status === 'dead_lettered');
     if (dead.length === 0) return [];
+    // Only the attempts a dead letter may carry: a delivery replayed again and again has many more.
+    const { maxAttempts } = this.publisher.deadLetterBounds;
     const rows = await this.prisma.deliveryAttempt.findMany({
-      where: { deliveryId: { in: dead.map((w) => w.task.deliveryId) } },
+      where: {
+        OR: dead.map((w) => ({
+          deliveryId: w.task.deliveryId,
+          attempt: { gt: w.attemptCount - maxAttempts },
+        })),
+      },
       orderBy: { attempt: 'asc' },
     });
     const history = new Map<string, AttemptRecord[]>();
@@ -225,33 +233,32 @@ export class AttemptRecorder implements BeforeApplicationShutdown, OnApplication
         errorClass: row.errorClass,
         error: row.error,
         latencyMs: row.latencyMs,
-        responseBody: row.responseBody?.slice(0, DEAD_LETTER_RESPONSE_CHARS) ?? null,
+        responseBody: row.responseBody,
         startedAt: row.startedAt.toISOString(),
         finishedAt: row.finishedAt.toISOString(),
       });
       history.set(row.deliveryId, list);
     }
-    return dead.map((w) => {
+    return dead.map((w): DeadLetter => {
       const why = w.next.status === 'dead_lettered' ? w.next.why : undefined;
       const reason = w.next.status === 'dead_lettered' ? w.next.reason : 'terminal';
       const errorClass = w.attempt?.errorClass ?? why ?? 'unknown';
+      const latest = history.get(w.task.deliveryId) ?? [];
+      const omitted = w.attemptCount - latest.length;
       return {
-        key: w.task.subscriptionId,
-        value: deadLetterCodec.encode({
-          deliveryId: w.task.deliveryId,
-          subscriptionId: w.task.subscriptionId,
-          eventId: w.task.eventId,
-          eventType: w.task.eventType,
-          priority: w.task.priority,
-          occurredAt: w.task.occurredAt,
-          data: w.task.data,
-          reason,
-          errorClass,
-          finalError:
-            w.attempt?.error ?? (w.attempt?.statusCode ? `HTTP ${w.attempt.statusCode}` : errorClass),
-          history: history.get(w.task.deliveryId) ?? [],
-          movedAt,
-        }),
+        deliveryId: w.task.deliveryId,
+        subscriptionId: w.task.subscriptionId,
+        eventId: w.task.eventId,
+        eventType: w.task.eventType,
+        priority: w.task.priority,
+        occurredAt: w.task.occurredAt,
+        data: w.task.data,
+        reason,
+        errorClass,
+        finalError: w.attempt?.error ?? (w.attempt?.statusCode ? `HTTP ${w.attempt.statusCode}` : errorClass),
+        history: latest,
+        ...(omitted > 0 ? { omittedAttempts: omitted } : {}),
+        movedAt,
       };
     });
   }
