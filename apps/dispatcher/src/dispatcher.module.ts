@@ -15,6 +15,7 @@ import { DeliveryIntake } from './delivery/delivery-intake';
 import { DeliveryRunner } from './delivery/delivery-runner';
 import { WebhookSender } from './delivery/webhook-sender';
 import { DispatcherMetrics } from './dispatcher-metrics';
+import { DispatcherSummary } from './dispatcher-summary';
 import { EndpointBreakers } from './endpoints/endpoint-breakers';
 import { EndpointDirectory } from './endpoints/endpoint-directory';
 import { DELIVERY_CONSUMER, DeliveryTasksController } from './kafka/delivery-tasks.controller';
@@ -64,6 +65,7 @@ export class DispatcherModule {
         PeriodicJobs,
         RetryScheduler,
         MaintenanceJobs,
+        DispatcherSummary,
       ],
     };
   }

@@ -1,10 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { ApiAuthModule } from '@smart-dairy/api-auth';
 import { eventPublisherProvider } from '@smart-dairy/producer';
-import { ServiceKitModule, type Logger } from '@smart-dairy/service-kit';
+import { PeriodicJobs, ServiceKitModule, type Logger } from '@smart-dairy/service-kit';
 import { DLQ_REVIEW_CONFIG, type DlqReviewConfig } from './config';
 import { ConsoleController } from './console/console.controller';
 import { DlqMetrics } from './dlq-metrics';
+import { DlqSummary } from './dlq-summary';
 import { EntryQueries } from './entries/entry-queries';
 import { EntryStore } from './entries/entry-store';
 import { DlqController } from './http/dlq.controller';
@@ -25,6 +27,7 @@ export class DlqReviewModule {
       imports: [
         ServiceKitModule.forRoot({ service: 'dlq-review', config, logger }),
         ApiAuthModule.fromEnv(config),
+        ScheduleModule.forRoot(),
       ],
       controllers: [DlqController, ConsoleController, IntakeController],
       providers: [
@@ -40,6 +43,8 @@ export class DlqReviewModule {
         DeadLetterIntake,
         OutcomeFollower,
         SubscriptionChangeFollower,
+        PeriodicJobs,
+        DlqSummary,
       ],
     };
   }

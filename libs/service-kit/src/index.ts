@@ -1,3 +1,10 @@
+export {
+  CounterDeltas,
+  logActivity,
+  metricTotal,
+  scheduleActivitySummary,
+  type ActivitySummary,
+} from './activity-summary';
 export { bootstrapService, type BootstrapOptions } from './bootstrap';
 export { HealthController } from './health.controller';
 export { createLogger, NestPinoLogger, type Logger } from './logger';
