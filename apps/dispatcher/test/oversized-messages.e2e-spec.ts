@@ -39,6 +39,9 @@ describe('dead letters the broker refuses as too large', () => {
       BREAKER_VOLUME_THRESHOLD: '100000',
       // Dead letters that fail together are written, and published, together.
       RECORD_FLUSH_INTERVAL_MS: '300',
+      // A retry due before its previous attempt is written and published would be dropped as a repeat
+      // (DeliveryIntake) and come back only after SCHEDULER_CLAIM_TIMEOUT_MS: retries wait longer than that.
+      RETRY_SCHEDULE: '2s',
     });
     fixture.kafka = await connectTestKafka(fixture.prefix);
     await limitMessageBytes(fixture.kafka, INTERNAL_TOPICS.deadLetter, TOPIC_LIMIT_BYTES);
