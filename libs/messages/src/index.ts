@@ -24,9 +24,7 @@ export {
   DEAD_LETTER_MAX_BYTES,
   DEAD_LETTER_RESPONSE_BODY_BYTES,
   boundDeadLetter,
-  utf8Prefix,
   type DeadLetterBounds,
-  type EncodedDeadLetter,
 } from './bounded-dead-letter';
 export { deliveryOutcomeCodec, deliveryOutcomeSchema, type DeliveryOutcome } from './delivery-outcome';
 export { DELIVERY_TOPICS, publishDeliveryTasks } from './publish-delivery-tasks';

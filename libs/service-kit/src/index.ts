@@ -1,6 +1,5 @@
 export {
   CounterDeltas,
-  logActivity,
   metricTotal,
   scheduleActivitySummary,
   type ActivitySummary,
