@@ -1,4 +1,5 @@
 import {
+  activitySummaryEnv,
   allowPrivateEndpoints,
   commonEnv,
   durationMs,
@@ -16,6 +17,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const DispatcherConfigSchema = z
   .object({
     ...commonEnv,
+    ...activitySummaryEnv,
     ...secretEnv,
     ...endpointEnv,
     PORT: port(3003),

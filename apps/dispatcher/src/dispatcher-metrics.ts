@@ -12,6 +12,13 @@ const HELP = {
   dispatcher_retries_scheduled_total: 'Retries scheduled after a failed attempt',
   dispatcher_dead_lettered_total: 'Deliveries moved to the dead letter queue',
   dispatcher_consumer_lag: 'Delivery tasks behind the end of each partition',
+  dispatcher_record_failures_total:
+    'Failed writes of a batch of attempts (the batch is tried again; /ready fails meanwhile)',
+  dispatcher_record_backlog: 'Attempts waiting to be written',
+  dispatcher_dead_letters_shortened_total:
+    'Dead letters published without their earliest attempts, to stay within their byte budget',
+  dispatcher_unpublishable_messages_total:
+    'Messages the broker refused as too large even when shortened: logged with their ids, not published',
   dispatcher_rejected_tasks_total:
     'Delivery tasks refused because Postgres does not vouch for them, by reason',
 };
@@ -30,6 +37,10 @@ export class DispatcherMetrics {
   readonly deadLettered: Counter<'reason'>;
   readonly lag: Gauge<'topic' | 'partition'>;
   readonly rejectedTasks: Counter<'reason'>;
+  readonly recordFailures: Counter;
+  readonly recordBacklog: Gauge;
+  readonly deadLettersShortened: Counter;
+  readonly unpublishable: Counter<'topic'>;
 
   constructor(registry: Registry) {
     const metric = metricsOn(registry, HELP);
@@ -41,6 +52,10 @@ export class DispatcherMetrics {
     this.retriesScheduled = metric.counter('dispatcher_retries_scheduled_total');
     this.deadLettered = metric.counter('dispatcher_dead_lettered_total', ['reason']);
     this.lag = metric.gauge('dispatcher_consumer_lag', ['topic', 'partition']);
+    this.recordFailures = metric.counter('dispatcher_record_failures_total');
+    this.recordBacklog = metric.gauge('dispatcher_record_backlog');
+    this.deadLettersShortened = metric.counter('dispatcher_dead_letters_shortened_total');
+    this.unpublishable = metric.counter('dispatcher_unpublishable_messages_total', ['topic']);
     this.rejectedTasks = metric.counter('dispatcher_rejected_tasks_total', ['reason']);
     // Every reason shows from the start, at 0: an alert on any increase needs the series to exist.
     for (const reason of TASK_REJECTIONS) this.rejectedTasks.inc({ reason }, 0);

@@ -15,12 +15,15 @@ import { DeliveryIntake } from './delivery/delivery-intake';
 import { DeliveryRunner } from './delivery/delivery-runner';
 import { WebhookSender } from './delivery/webhook-sender';
 import { DispatcherMetrics } from './dispatcher-metrics';
+import { DispatcherSummary } from './dispatcher-summary';
 import { EndpointBreakers } from './endpoints/endpoint-breakers';
 import { EndpointDirectory } from './endpoints/endpoint-directory';
 import { DELIVERY_CONSUMER, DeliveryTasksController } from './kafka/delivery-tasks.controller';
 import { SubscriptionDisabler } from './endpoints/subscription-disabler';
 import { MaintenanceJobs } from './maintenance/maintenance-jobs';
 import { AttemptRecorder } from './recording/attempt-recorder';
+import { RecordPublisher } from './recording/record-publisher';
+import { RecorderReadiness } from './recording/recorder-readiness';
 import { RetryScheduler } from './scheduling/retry-scheduler';
 
 @Module({})
@@ -53,13 +56,16 @@ export class DispatcherModule {
         { provide: SUBSCRIPTION_CHANGE_LISTENER, useExisting: EndpointDirectory },
         EndpointBreakers,
         SubscriptionDisabler,
+        RecordPublisher,
         AttemptRecorder,
+        RecorderReadiness,
         DeliveryRunner,
         DeliveriesRepository,
         DeliveryIntake,
         PeriodicJobs,
         RetryScheduler,
         MaintenanceJobs,
+        DispatcherSummary,
       ],
     };
   }

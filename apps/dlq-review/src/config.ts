@@ -1,8 +1,16 @@
-import { apiEnv, commonEnv, port, positiveInt, positiveIntList } from '@smart-dairy/config';
+import {
+  activitySummaryEnv,
+  apiEnv,
+  commonEnv,
+  port,
+  positiveInt,
+  positiveIntList,
+} from '@smart-dairy/config';
 import { z } from 'zod';
 
 export const DlqReviewConfigSchema = z.object({
   ...commonEnv,
+  ...activitySummaryEnv,
   ...apiEnv,
   PORT: port(3004),
   /** Consecutive failed attempts of one subscription at which `system.endpoint_failing` is published. */

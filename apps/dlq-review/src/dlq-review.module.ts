@@ -1,11 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { ApiAuthModule } from '@smart-dairy/api-auth';
 import { ApiDocsModule } from '@smart-dairy/http-api';
 import { eventPublisherProvider } from '@smart-dairy/producer';
-import { ServiceKitModule, type Logger } from '@smart-dairy/service-kit';
+import { PeriodicJobs, ServiceKitModule, type Logger } from '@smart-dairy/service-kit';
 import { DLQ_REVIEW_CONFIG, type DlqReviewConfig } from './config';
 import { ConsoleController } from './console/console.controller';
 import { DlqMetrics } from './dlq-metrics';
+import { DlqSummary } from './dlq-summary';
 import { EntryQueries } from './entries/entry-queries';
 import { EntryStore } from './entries/entry-store';
 import { dlqReviewApiDocument } from './http/api-document';
@@ -28,6 +30,7 @@ export class DlqReviewModule {
         ServiceKitModule.forRoot({ service: 'dlq-review', config, logger }),
         ApiAuthModule.fromEnv(config),
         ApiDocsModule.serve(dlqReviewApiDocument()),
+        ScheduleModule.forRoot(),
       ],
       controllers: [DlqController, ConsoleController, IntakeController],
       providers: [
@@ -43,6 +46,8 @@ export class DlqReviewModule {
         DeadLetterIntake,
         OutcomeFollower,
         SubscriptionChangeFollower,
+        PeriodicJobs,
+        DlqSummary,
       ],
     };
   }

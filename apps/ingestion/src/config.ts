@@ -1,8 +1,9 @@
-import { apiEnv, commonEnv, durationMs, port, positiveInt } from '@smart-dairy/config';
+import { activitySummaryEnv, apiEnv, commonEnv, durationMs, port, positiveInt } from '@smart-dairy/config';
 import { z } from 'zod';
 
 export const IngestionConfigSchema = z.object({
   ...commonEnv,
+  ...activitySummaryEnv,
   ...apiEnv,
   PORT: port(3002),
   SUBSCRIPTION_REFRESH_INTERVAL_MS: durationMs(30_000),

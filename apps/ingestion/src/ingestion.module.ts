@@ -18,6 +18,7 @@ import { CategoryEventsController, EVENTS_CONSUMER } from './pipeline/category-e
 import { EventBatchProcessor } from './pipeline/event-batch.processor';
 import { EventStore } from './pipeline/event-store';
 import { IngestionMetrics } from './pipeline/ingestion-metrics';
+import { IngestionSummary } from './pipeline/ingestion-summary';
 import { SubscriptionView } from './subscriptions/subscription-view';
 
 @Module({})
@@ -52,6 +53,7 @@ export class IngestionModule {
         { provide: SUBSCRIPTION_CHANGE_LISTENER, useExisting: SubscriptionView },
         EventBatchProcessor,
         HttpEventIntake,
+        IngestionSummary,
       ],
     };
   }

@@ -71,6 +71,15 @@ export function kafkaSecurityFromEnv(tool: string, env: NodeJS.ProcessEnv = proc
   return kafkaSecurity(loadConfig(tool, schema, env), tool);
 }
 
+/** Variables of the services that move events, deliveries or dead letters (ingestion, dispatcher, dlq-review). */
+export const activitySummaryEnv = {
+  /**
+   * How often the service logs, at info, what it did meanwhile: one line instead of one per event or delivery
+   * (those are debug). 0 turns the summary off.
+   */
+  ACTIVITY_SUMMARY_INTERVAL_MS: durationMs(60_000),
+} as const;
+
 /** Variables of the services that expose the authenticated /v1 API. */
 export const apiEnv = {
   API_RATE_LIMIT_PER_SECOND: positiveInt(50),

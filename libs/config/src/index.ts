@@ -1,5 +1,6 @@
 export { ConfigError, loadConfig } from './load-config';
 export {
+  activitySummaryEnv,
   adminKeyEnv,
   allowPrivateEndpoints,
   apiEnv,

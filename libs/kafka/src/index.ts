@@ -2,6 +2,7 @@ export { retryBatch, type BatchControl, type BatchRetryOptions } from './batch-r
 export type { ConsumerStall } from './consumer-watch';
 export { KafkaClient, type KafkaSettings } from './kafka-client';
 export type { IHeaders, Message as OutgoingMessage } from 'kafkajs';
+export { sendAllButOversized } from './send-all-but-oversized';
 export { MAX_SEND_BYTES, sizeBatches } from './size-batches';
 export {
   CATEGORY_TOPICS,

@@ -1,5 +1,6 @@
 import type { Producer, ProducerBatch, ProducerRecord, RecordMetadata } from 'kafkajs';
 import type { Logger } from 'pino';
+import { brokerErrorIs } from './broker-errors';
 
 /**
  * Broker errors saying a producer's id and sequence numbers no longer match what the broker holds.
@@ -11,13 +12,8 @@ const LOST_PRODUCER_STATE = new Set([
   'INVALID_PRODUCER_EPOCH',
 ]);
 
-/** kafkajs wraps the broker's error (`type`) in retry errors; the original is at the end of `cause`. */
 export function lostProducerState(error: unknown): boolean {
-  for (let current = error; current instanceof Error; current = current.cause) {
-    const type = (current as { type?: unknown }).type;
-    if (typeof type === 'string' && LOST_PRODUCER_STATE.has(type)) return true;
-  }
-  return false;
+  return brokerErrorIs(error, LOST_PRODUCER_STATE);
 }
 
 /**

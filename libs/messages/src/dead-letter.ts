@@ -8,6 +8,8 @@ export const attemptRecordSchema = z.object({
   error: z.string().nullable(),
   latencyMs: z.number().int().nonnegative(),
   responseBody: z.string().nullable(),
+  /** True when `responseBody` is only the start of what delivery_attempts keeps (see bounded-dead-letter.ts). */
+  responseBodyTruncated: z.boolean().optional(),
   startedAt: z.iso.datetime(),
   finishedAt: z.iso.datetime(),
 });
@@ -17,7 +19,8 @@ export type AttemptRecord = z.infer<typeof attemptRecordSchema>;
 /**
  * Published on `deliveries.dead-letter` (keyed by subscription id) when a delivery ends without
  * success: a terminal answer, or its retry budget spent. It carries everything needed to review
- * and replay it: the event and the whole attempt history.
+ * and replay it: the event and its latest attempts, within the bounds of bounded-dead-letter.ts. The
+ * whole history stays in Postgres (`delivery_attempts`).
  */
 export const deadLetterSchema = z.object({
   deliveryId: z.string().regex(/^wh_[0-9a-f]{32}$/),
@@ -30,10 +33,18 @@ export const deadLetterSchema = z.object({
   reason: z.enum(['terminal', 'exhausted']),
   errorClass: z.string().min(1),
   finalError: z.string().min(1),
+  /** The latest attempts, oldest first. */
   history: z.array(attemptRecordSchema),
+  /** How many earlier attempts `history` leaves out; absent when it has them all. */
+  omittedAttempts: z.number().int().positive().optional(),
   movedAt: z.iso.datetime(),
 });
 
 export type DeadLetter = z.infer<typeof deadLetterSchema>;
+
+/** Every attempt the delivery made, those the letter leaves out included. */
+export function attemptsMade(letter: DeadLetter): number {
+  return letter.history.length + (letter.omittedAttempts ?? 0);
+}
 
 export const deadLetterCodec = jsonCodec(deadLetterSchema);

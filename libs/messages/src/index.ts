@@ -14,10 +14,17 @@ export {
 } from './subscription-change';
 export {
   attemptRecordSchema,
+  attemptsMade,
   deadLetterCodec,
   deadLetterSchema,
   type AttemptRecord,
   type DeadLetter,
 } from './dead-letter';
+export {
+  DEAD_LETTER_MAX_BYTES,
+  DEAD_LETTER_RESPONSE_BODY_BYTES,
+  boundDeadLetter,
+  type DeadLetterBounds,
+} from './bounded-dead-letter';
 export { deliveryOutcomeCodec, deliveryOutcomeSchema, type DeliveryOutcome } from './delivery-outcome';
 export { DELIVERY_TOPICS, publishDeliveryTasks } from './publish-delivery-tasks';

@@ -1,9 +1,16 @@
+export {
+  CounterDeltas,
+  metricTotal,
+  scheduleActivitySummary,
+  type ActivitySummary,
+} from './activity-summary';
 export { bootstrapService, type BootstrapOptions } from './bootstrap';
 export { HealthController } from './health.controller';
 export { createLogger, NestPinoLogger, type Logger } from './logger';
 export { metricsOn } from './metrics-on';
 export { PeriodicJobs, type PeriodicJob, type PeriodicSchedule } from './periodic-jobs';
 export type { CheckResult, ReadinessReport } from './readiness';
+export { ReadinessService } from './readiness.service';
 export { ServiceKitModule, type ServiceKitConfig, type ServiceKitOptions } from './service-kit.module';
 export { LOGGER, READINESS_CHECKS, SERVICE_NAME, type ReadinessCheck } from './tokens';
 export { startService, type StartServiceOptions } from './start-service';

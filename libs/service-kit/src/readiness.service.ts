@@ -8,13 +8,23 @@ import { LIVENESS_CHECKS, LOGGER, READINESS_CHECKS, type ReadinessCheck } from '
 @Injectable()
 export class ReadinessService {
   private readonly failures: ReadinessFailureLog;
+  private readonly readinessChecks: ReadinessCheck[];
 
   constructor(
-    @Inject(READINESS_CHECKS) private readonly readinessChecks: ReadinessCheck[],
+    @Inject(READINESS_CHECKS) kitChecks: readonly ReadinessCheck[],
     @Inject(LIVENESS_CHECKS) private readonly livenessChecks: ReadinessCheck[],
     @Inject(LOGGER) logger: Logger,
   ) {
+    this.readinessChecks = [...kitChecks];
     this.failures = new ReadinessFailureLog(logger);
+  }
+
+  /**
+   * A check of the service's own, after Kafka and Postgres: a provider of the app adds it when its module
+   * starts (`onModuleInit`), since the kit's module cannot see the app's providers.
+   */
+  addReadinessCheck(check: ReadinessCheck): void {
+    this.readinessChecks.push(check);
   }
 
   readiness(): Promise<ReadinessReport> {

@@ -154,7 +154,7 @@ export class ServiceKitModule {
           },
         },
       ],
-      exports: [SERVICE_NAME, LOGGER, Registry, KafkaClient, KafkaTransport, DbModule],
+      exports: [SERVICE_NAME, LOGGER, Registry, KafkaClient, KafkaTransport, DbModule, ReadinessService],
     };
   }
 }

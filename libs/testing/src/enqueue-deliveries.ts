@@ -13,6 +13,8 @@ export interface EnqueueOptions {
   publish?: boolean;
   /** When the pending deliveries' lease ends (see PENDING_DELIVERY_LEASE_MS); none by default. */
   leaseEndsAt?: Date;
+  /** The events' data; the catalog's sample of the type by default. */
+  data?: Record<string, unknown>;
 }
 
 /** A delivery enqueued for a test, with the event content stored for it. */
@@ -37,11 +39,11 @@ export async function enqueueDeliveries(
     priority = 'high',
     publish = true,
     leaseEndsAt,
+    data = EVENT_CATALOG[eventType].sample as Record<string, unknown>,
   }: EnqueueOptions,
 ): Promise<EnqueuedDelivery[]> {
   const run = randomUUID().slice(0, 8);
   const occurredAt = new Date().toISOString();
-  const data = EVENT_CATALOG[eventType].sample as Record<string, unknown>;
   const tasks: EnqueuedDelivery[] = Array.from({ length: count }, (_, i) => {
     const eventId = `evt-test-${run}-${i}`;
     return {

@@ -1,5 +1,5 @@
 export { createApiKeyRow, createSubscriptionRow, type SubscriptionFixture } from './factories';
-export { TEST_PARTITIONS, connectTestKafka, serviceEnv, uniquePrefix } from './test-kafka';
+export { TEST_PARTITIONS, connectTestKafka, limitMessageBytes, serviceEnv, uniquePrefix } from './test-kafka';
 export { SUITE_DATABASE_PREFIX, connectTestPrisma } from './test-prisma';
 export { TEST_SECRET_ENCRYPTION_KEYS } from './test-keys';
 export { TopicReader } from './topic-reader';

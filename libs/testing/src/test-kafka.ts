@@ -1,4 +1,5 @@
-import { KafkaClient } from '@smart-dairy/kafka';
+import { KafkaClient, type TopicName } from '@smart-dairy/kafka';
+import { ConfigResourceTypes } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { TEST_SECRET_ENCRYPTION_KEYS } from './test-keys';
@@ -25,6 +26,26 @@ export async function connectTestKafka(prefix: string, { createTopics = true } =
   await kafka.connect();
   if (createTopics) await kafka.ensureTopics();
   return kafka;
+}
+
+/** Lowers a topic's `max.message.bytes`, so that a test can have the broker refuse messages as too large. */
+export async function limitMessageBytes(kafka: KafkaClient, topic: TopicName, bytes: number): Promise<void> {
+  const admin = kafka.kafka.admin();
+  await admin.connect();
+  try {
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: kafka.topic(topic),
+          configEntries: [{ name: 'max.message.bytes', value: String(bytes) }],
+        },
+      ],
+    });
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /**

@@ -40,7 +40,7 @@ export class DeliveryRunner {
 
   async run(delivery: StoredDelivery, state: DeliveryState, endpoint: Endpoint | null): Promise<RunResult> {
     // Plain fields rather than a child logger: pino serializes a child's bindings when it is made,
-    // which would cost every delivery even when info lines are not written.
+    // which would cost every delivery even when debug lines are not written.
     const ids = idsOf(delivery);
     if (!endpoint) {
       return this.park(
@@ -86,7 +86,8 @@ export class DeliveryRunner {
       await this.disableGone(delivery.subscriptionId, classification.errorClass);
     const statusCode = result.outcome.kind === 'response' ? result.outcome.statusCode : null;
     this.metrics.attemptDuration.observe({ outcome: next.status }, result.latencyMs / 1000);
-    this.logger.info(
+    // Debug, with the delivery id to follow one delivery by; DispatcherSummary logs the totals at info.
+    this.logger.debug(
       {
         ...ids,
         attempt,
@@ -176,7 +177,7 @@ export class DeliveryRunner {
     why: string,
     ids: Record<string, string>,
   ): RunResult {
-    this.logger.info({ ...ids, why, next: next.status }, 'delivery not sent');
+    this.logger.debug({ ...ids, why, next: next.status }, 'delivery not sent');
     return this.write({
       delivery,
       replayRequestedAt: state.replayRequestedAt,

@@ -5,18 +5,14 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { PrismaService } from '@smart-dairy/db';
-import { INTERNAL_TOPICS, KafkaClient, sizeBatches, type OutgoingMessage } from '@smart-dairy/kafka';
-import {
-  deadLetterCodec,
-  deliveryOutcomeCodec,
-  type AttemptRecord,
-  type DeliveryOutcome,
-} from '@smart-dairy/messages';
+import type { AttemptRecord, DeadLetter, DeliveryOutcome } from '@smart-dairy/messages';
 import { LOGGER, type Logger } from '@smart-dairy/service-kit';
 import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
 import { DeliveriesRepository } from '../deliveries/deliveries.repository';
 import type { AttemptData, AttemptWrite } from '../deliveries/attempt-write';
+import { DispatcherMetrics } from '../dispatcher-metrics';
 import { neededOutcomes } from './needed-outcomes';
+import { RecordPublisher } from './record-publisher';
 
 interface Pending {
   write: AttemptWrite;
@@ -25,33 +21,40 @@ interface Pending {
 
 const RETRY_FLUSH_AFTER_MS = 1_000;
 const SHUTDOWN_DRAIN_MS = 5_000;
-// The attempt rows keep 64 KiB of each answer; a dead letter carries the start of each, so that one with
-// every attempt and the largest event data stays well under Kafka's 1 MiB message limit.
-const DEAD_LETTER_RESPONSE_CHARS = 4 * 1024;
 
 /**
  * Makes attempts durable in batches: attempt rows, delivery states (answering replay requests), the
  * subscription's failure streak, then dead letters and the outcomes dlq-review needs (`neededOutcomes`)
  * on Kafka. `record` resolves only when all of that is done, so the caller may then let the Kafka offset
  * go. A failed flush is retried with the same batch (nothing is dropped); meanwhile the in-flight budget
- * stops new intake.
+ * stops new intake, and /ready fails (RecorderReadiness). A message the broker refuses as too large is
+ * not a failed flush (RecordPublisher).
  */
 @Injectable()
 export class AttemptRecorder implements BeforeApplicationShutdown, OnApplicationShutdown {
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
+  private failingSince: Date | undefined;
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly deliveries: DeliveriesRepository,
-    private readonly kafka: KafkaClient,
+    private readonly publisher: RecordPublisher,
+    private readonly metrics: DispatcherMetrics,
     @Inject(DISPATCHER_SETTINGS) private readonly settings: DispatcherSettings,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   get backlog(): number {
     return this.queue.length;
+  }
+
+  /** Throws while the latest flush failed: the recorder cannot write, and the deliveries behind it wait. */
+  assertWriting(): void {
+    if (this.failingSince) {
+      throw new Error(`recording attempts has failed since ${this.failingSince.toISOString()}`);
+    }
   }
 
   record(write: AttemptWrite): Promise<void> {
@@ -101,9 +104,12 @@ export class AttemptRecorder implements BeforeApplicationShutdown, OnApplication
     if (batch.length === 0) return Promise.resolve();
     this.flushing = this.persist(batch.map((p) => p.write))
       .then(() => {
+        this.failingSince = undefined;
         for (const p of batch) p.resolve();
       })
       .catch(async (error: unknown) => {
+        this.failingSince ??= new Date();
+        this.metrics.recordFailures.inc();
         this.logger.error(
           { err: error, writes: batch.length },
           'recording attempts failed; retrying the batch',
@@ -113,6 +119,7 @@ export class AttemptRecorder implements BeforeApplicationShutdown, OnApplication
       })
       .finally(() => {
         this.flushing = undefined;
+        this.metrics.recordBacklog.set(this.queue.length);
         if (this.queue.length > 0) this.schedule(0);
       });
     return this.flushing;
@@ -174,7 +181,7 @@ export class AttemptRecorder implements BeforeApplicationShutdown, OnApplication
 
   private async publish(writes: AttemptWrite[], endedRuns: ReadonlySet<string>): Promise<void> {
     const now = new Date().toISOString();
-    const outcomes: OutgoingMessage[] = neededOutcomes(writes, endedRuns).map((w) => {
+    const outcomes = neededOutcomes(writes, endedRuns).map((w) => {
       const outcome: DeliveryOutcome = {
         deliveryId: w.delivery.deliveryId,
         subscriptionId: w.delivery.subscriptionId,
@@ -188,24 +195,25 @@ export class AttemptRecorder implements BeforeApplicationShutdown, OnApplication
         nextAttemptAt: 'nextAttemptAt' in w.next ? w.next.nextAttemptAt.toISOString() : null,
         at: now,
       };
-      return { key: w.delivery.subscriptionId, value: deliveryOutcomeCodec.encode(outcome) };
+      return outcome;
     });
     const deadLetters = await this.deadLetters(writes, now);
-    const sends: [string, OutgoingMessage[]][] = [
-      [this.kafka.topic(INTERNAL_TOPICS.outcomes), outcomes],
-      [this.kafka.topic(INTERNAL_TOPICS.deadLetter), deadLetters],
-    ];
-    // Dead letters are large (data and history): a batch of them may exceed what Kafka takes at once.
-    for (const [topic, messages] of sends) {
-      for (const batch of sizeBatches(messages)) await this.kafka.producer.send({ topic, messages: batch });
-    }
+    await this.publisher.publishOutcomes(outcomes);
+    await this.publisher.publishDeadLetters(deadLetters);
   }
 
-  private async deadLetters(writes: AttemptWrite[], movedAt: string): Promise<OutgoingMessage[]> {
+  private async deadLetters(writes: AttemptWrite[], movedAt: string): Promise<DeadLetter[]> {
     const dead = writes.filter((w) => w.next.status === 'dead_lettered');
     if (dead.length === 0) return [];
+    // Only the attempts a dead letter may carry: a delivery replayed again and again has many more.
+    const { maxAttempts } = this.publisher.deadLetterBounds;
     const rows = await this.prisma.deliveryAttempt.findMany({
-      where: { deliveryId: { in: dead.map((w) => w.delivery.deliveryId) } },
+      where: {
+        OR: dead.map((w) => ({
+          deliveryId: w.delivery.deliveryId,
+          attempt: { gt: w.attemptCount - maxAttempts },
+        })),
+      },
       orderBy: { attempt: 'asc' },
     });
     const history = new Map<string, AttemptRecord[]>();
@@ -217,33 +225,32 @@ export class AttemptRecorder implements BeforeApplicationShutdown, OnApplication
         errorClass: row.errorClass,
         error: row.error,
         latencyMs: row.latencyMs,
-        responseBody: row.responseBody?.slice(0, DEAD_LETTER_RESPONSE_CHARS) ?? null,
+        responseBody: row.responseBody,
         startedAt: row.startedAt.toISOString(),
         finishedAt: row.finishedAt.toISOString(),
       });
       history.set(row.deliveryId, list);
     }
-    return dead.map((w) => {
+    return dead.map((w): DeadLetter => {
       const why = w.next.status === 'dead_lettered' ? w.next.why : undefined;
       const reason = w.next.status === 'dead_lettered' ? w.next.reason : 'terminal';
       const errorClass = w.attempt?.errorClass ?? why ?? 'unknown';
+      const latest = history.get(w.delivery.deliveryId) ?? [];
+      const omitted = w.attemptCount - latest.length;
       return {
-        key: w.delivery.subscriptionId,
-        value: deadLetterCodec.encode({
-          deliveryId: w.delivery.deliveryId,
-          subscriptionId: w.delivery.subscriptionId,
-          eventId: w.delivery.event.eventId,
-          eventType: w.delivery.event.eventType,
-          priority: w.delivery.priority,
-          occurredAt: w.delivery.event.timestamp,
-          data: JSON.parse(w.delivery.event.dataJson) as Record<string, unknown>,
-          reason,
-          errorClass,
-          finalError:
-            w.attempt?.error ?? (w.attempt?.statusCode ? `HTTP ${w.attempt.statusCode}` : errorClass),
-          history: history.get(w.delivery.deliveryId) ?? [],
-          movedAt,
-        }),
+        deliveryId: w.delivery.deliveryId,
+        subscriptionId: w.delivery.subscriptionId,
+        eventId: w.delivery.event.eventId,
+        eventType: w.delivery.event.eventType,
+        priority: w.delivery.priority,
+        occurredAt: w.delivery.event.timestamp,
+        data: JSON.parse(w.delivery.event.dataJson) as Record<string, unknown>,
+        reason,
+        errorClass,
+        finalError: w.attempt?.error ?? (w.attempt?.statusCode ? `HTTP ${w.attempt.statusCode}` : errorClass),
+        history: latest,
+        ...(omitted > 0 ? { omittedAttempts: omitted } : {}),
+        movedAt,
       };
     });
   }

@@ -227,6 +227,7 @@
         entry.replay_count ? `${entry.replay_count}, last ${time(entry.last_replayed_at)}` : 'none',
       ],
     ];
+    if (entry.history_shortened) facts.push(['History', shortenedHistory(entry)]);
     if (entry.resolved_at) facts.push(['Resolved', time(entry.resolved_at)]);
     if (entry.archived_at) facts.push(['Archived', time(entry.archived_at)]);
     $('detail-facts').replaceChildren(
@@ -248,12 +249,25 @@
         if (attempt.error && attempt.error !== outcome)
           item.append(element('div', attempt.error, 'error-text'));
         if (attempt.response_body) item.append(element('pre', attempt.response_body, 'response'));
+        if (attempt.response_body_truncated) item.append(element('div', 'Answer cut here.', 'note'));
         return item;
       }),
     );
     $('payload').textContent = JSON.stringify(entry.payload, null, 2);
     $('detail-replay').disabled = entry.review_status !== 'pending';
     $('detail-archive').disabled = !['pending', 'resolved'].includes(entry.review_status);
+  }
+
+  // A dead letter carries its latest attempts and the start of each answer; the delivery log lists every attempt.
+  function shortenedHistory(entry) {
+    const parts = [];
+    if (entry.omitted_attempts > 0) {
+      parts.push(
+        `the latest ${entry.history.length} attempts, ${entry.omitted_attempts} earlier ones left out`,
+      );
+    }
+    if (entry.history.some((attempt) => attempt.response_body_truncated)) parts.push('answers cut');
+    return `Shortened: ${parts.join('; ')}. Every attempt is in the delivery log (GET /v1/deliveries/${entry.delivery_id}).`;
   }
 
   // --- actions -------------------------------------------------------------------------------------

@@ -33,7 +33,8 @@ export class EntryStore {
   /**
    * Stores dead letters by delivery id and returns how many rows changed. A dead letter newer than the
    * stored one (a replay that failed again) replaces history and error and puts the entry back to
-   * pending; the same or an older one (a message read twice) changes nothing.
+   * pending; the same or an older one (a message read twice) changes nothing. The newer letter's history
+   * holds the latest attempts, those of the replay included, and says how many earlier ones it leaves out.
    */
   async ingest(letters: readonly DeadLetter[]): Promise<number> {
     const latest = latestPerDelivery(letters);
@@ -42,14 +43,17 @@ export class EntryStore {
     const rows = latest.map(
       (l) => Prisma.sql`(${entryIdOf(l.deliveryId)}, ${l.deliveryId}, ${l.subscriptionId}, ${l.eventId},
         ${l.eventType}, ${l.priority}::"Priority", ${JSON.stringify(payloadOf(l))}::jsonb,
-        ${JSON.stringify(l.history)}::jsonb, ${l.finalError}, ${l.errorClass}, ${utc(l.movedAt)}, ${now})`,
+        ${JSON.stringify(l.history)}::jsonb, ${l.omittedAttempts ?? 0}, ${l.finalError}, ${l.errorClass},
+        ${utc(l.movedAt)}, ${now})`,
     );
     return this.prisma.$executeRaw`
       INSERT INTO "dead_letter_entries" ("id", "delivery_id", "subscription_id", "event_id", "event_type",
-        "priority", "payload", "history", "final_error", "error_class", "moved_at", "updated_at")
+        "priority", "payload", "history", "omitted_attempts", "final_error", "error_class", "moved_at",
+        "updated_at")
       VALUES ${Prisma.join(rows)}
       ON CONFLICT ("delivery_id") DO UPDATE SET
         "priority" = EXCLUDED."priority", "payload" = EXCLUDED."payload", "history" = EXCLUDED."history",
+        "omitted_attempts" = EXCLUDED."omitted_attempts",
         "final_error" = EXCLUDED."final_error", "error_class" = EXCLUDED."error_class",
         "moved_at" = EXCLUDED."moved_at", "review_status" = 'pending', "resolved_at" = NULL,
         "archived_at" = NULL, "updated_at" = EXCLUDED."updated_at"

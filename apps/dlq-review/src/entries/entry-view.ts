@@ -75,6 +75,9 @@ export const AttemptView = z.object({
   error: z.string().nullable(),
   latency_ms: z.number().int(),
   response_body: z.string().nullable().describe('The first bytes of the response body'),
+  response_body_truncated: z
+    .boolean()
+    .describe("The body is only the start of the answer: the delivery's attempt rows keep more"),
   started_at: timestamp,
   finished_at: timestamp,
 });
@@ -82,7 +85,14 @@ export type AttemptView = z.output<typeof AttemptView>;
 
 export const EntryDetail = EntrySummary.extend({
   payload: storedPayloadSchema.describe('The event as every attempt sent it'),
-  history: z.array(AttemptView),
+  history: z.array(AttemptView).describe('The latest attempts, oldest first'),
+  omitted_attempts: z
+    .number()
+    .int()
+    .describe('Earlier attempts the history leaves out: the dead letter carried only the latest ones'),
+  history_shortened: z
+    .boolean()
+    .describe('True when the history is not all there is: attempts left out, or response bodies cut'),
 });
 export type EntryDetail = z.output<typeof EntryDetail>;
 
@@ -109,18 +119,22 @@ export function summaryOf(row: SummaryRow): EntrySummary {
 
 /** The JSON columns were written by intake from validated messages; a row that fails here is corrupt. */
 export function detailOf(row: DeadLetterEntry): EntryDetail {
+  const history = storedHistorySchema.parse(row.history).map((a): AttemptView => ({
+    attempt: a.attempt,
+    status_code: a.statusCode,
+    error_class: a.errorClass,
+    error: a.error,
+    latency_ms: a.latencyMs,
+    response_body: a.responseBody,
+    response_body_truncated: a.responseBodyTruncated ?? false,
+    started_at: a.startedAt,
+    finished_at: a.finishedAt,
+  }));
   return {
     ...summaryOf(row),
     payload: storedPayloadSchema.parse(row.payload),
-    history: storedHistorySchema.parse(row.history).map((a) => ({
-      attempt: a.attempt,
-      status_code: a.statusCode,
-      error_class: a.errorClass,
-      error: a.error,
-      latency_ms: a.latencyMs,
-      response_body: a.responseBody,
-      started_at: a.startedAt,
-      finished_at: a.finishedAt,
-    })),
+    history,
+    omitted_attempts: row.omittedAttempts,
+    history_shortened: row.omittedAttempts > 0 || history.some((a) => a.response_body_truncated),
   };
 }

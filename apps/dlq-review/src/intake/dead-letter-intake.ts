@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DeadLetter } from '@smart-dairy/messages';
+import { attemptsMade, type DeadLetter } from '@smart-dairy/messages';
 import { LOGGER, type Logger } from '@smart-dairy/service-kit';
 import { DlqMetrics } from '../dlq-metrics';
 import { EntryStore } from '../entries/entry-store';
@@ -29,7 +29,7 @@ export class DeadLetterIntake {
           subscriptionId: letter.subscriptionId,
           eventType: letter.eventType,
           errorClass: letter.errorClass,
-          attempts: letter.history.length,
+          attempts: attemptsMade(letter),
         },
         'delivery moved to the dead letter queue',
       );

@@ -77,6 +77,11 @@ describe('system events', () => {
     });
   });
 
+  it('counts the attempts a shortened dead letter leaves out', () => {
+    const shortened = { ...letter('order.created'), omittedAttempts: 65 };
+    expect(deadLetteredEvents([shortened])[0]!.data.attempts).toBe(66);
+  });
+
   it('says nothing about dead letters of system events, which would loop back to the operators', () => {
     const events = deadLetteredEvents([letter('system.dead_lettered'), letter('order.created')]);
     expect(events.map((e) => e.data.event_type)).toEqual(['order.created']);

@@ -1,4 +1,4 @@
-import type { DeadLetter, SubscriptionChange } from '@smart-dairy/messages';
+import { attemptsMade, type DeadLetter, type SubscriptionChange } from '@smart-dairy/messages';
 import type { EventToPublish } from '@smart-dairy/producer';
 import { isSystemEventType } from '@smart-dairy/schemas';
 import { createHash } from 'node:crypto';
@@ -33,7 +33,7 @@ export function deadLetteredEvents(letters: readonly DeadLetter[]): EventToPubli
         event_type: letter.eventType,
         error_class: letter.errorClass,
         final_error: letter.finalError,
-        attempts: letter.history.length,
+        attempts: attemptsMade(letter),
         moved_at: letter.movedAt,
       },
     }));

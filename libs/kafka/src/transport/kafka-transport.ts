@@ -86,6 +86,11 @@ export class KafkaTransport
     return this.running.some((c) => c.name === name && c.flow?.hasPaused === true);
   }
 
+  /** Messages a tracked consumer took and has not finished yet (waiting, in progress, or being made durable). */
+  unfinished(name: string): number {
+    return this.running.reduce((sum, c) => sum + (c.name === name ? (c.flow?.unfinished ?? 0) : 0), 0);
+  }
+
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     await Promise.all(
