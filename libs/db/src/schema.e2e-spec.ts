@@ -248,6 +248,7 @@ describe('schema vs migrations', () => {
       reviewStatus: ReviewStatus.retrying,
       movedAt: at('2026-11-29T00:00:00.000Z'),
       replayCount: 3,
+      omittedAttempts: 9,
       lastReplayedAt: at('2026-11-29T00:30:00.000Z'),
       resolvedAt: at('2026-11-29T00:45:00.000Z'),
       archivedAt: at('2026-11-29T01:00:00.000Z'),
@@ -268,6 +269,7 @@ describe('schema vs migrations', () => {
         deliveryId: 'wh_dead_2',
         reviewStatus: undefined,
         replayCount: undefined,
+        omittedAttempts: undefined,
         lastReplayedAt: undefined,
         resolvedAt: undefined,
         archivedAt: undefined,
@@ -276,6 +278,7 @@ describe('schema vs migrations', () => {
     expect(minimal).toMatchObject({
       reviewStatus: ReviewStatus.pending,
       replayCount: 0,
+      omittedAttempts: 0,
       lastReplayedAt: null,
       resolvedAt: null,
       archivedAt: null,
