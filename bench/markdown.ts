@@ -86,6 +86,7 @@ export function renderMarkdown(results: BenchResults): string {
               `${fmt(s.events)} × ${s.subscriptions} = ${fmt(s.expected)} deliveries`,
             ],
             ['delivered, verified', fmt(s.delivered)],
+            ['received more than once (same X-Webhook-ID)', fmt(s.repeated)],
             ['sustained deliveries/s (middle 90%)', fmt(s.rate.sustainedPerSecond)],
             ['overall deliveries/s (first to last receipt)', fmt(s.rate.overallPerSecond)],
             ['first publish to last delivery persisted, deliveries/s', fmt(s.endToEndPerSecond)],

@@ -37,6 +37,8 @@ interface Endpoints {
 export interface Tally {
   expected: number;
   delivered: number;
+  /** Verified requests beyond the first of their delivery (the same X-Webhook-ID sent again). */
+  repeated: number;
   /** Publish to first verified 2xx receipt, ms. */
   latency: LatencySummary;
   rate: RateSummary;
@@ -104,6 +106,10 @@ function tally(ctx: ScenarioContext, paths: readonly string[], load: EventLoad):
   return {
     expected: load.publishedAt.size * paths.length,
     delivered: receipts.length,
+    repeated: paths.reduce((sum, p) => {
+      const all = ctx.receiver.receipts(p);
+      return sum + all.length - new Set(all.map((r) => r.deliveryId)).size;
+    }, 0),
     latency: summarizeLatencies(latencies),
     rate: summarizeRate(receipts.map((r) => r.at)),
   };
