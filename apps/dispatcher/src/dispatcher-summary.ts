@@ -1,13 +1,6 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { KafkaTransport } from '@smart-dairy/kafka';
-import {
-  CounterDeltas,
-  LOGGER,
-  PeriodicJobs,
-  metricTotal,
-  scheduleActivitySummary,
-  type Logger,
-} from '@smart-dairy/service-kit';
+import { ActivitySummaryJob, LOGGER, PeriodicJobs, metricTotal, type Logger } from '@smart-dairy/service-kit';
 import { DISPATCHER_SETTINGS, type DispatcherSettings } from './config';
 import { DispatcherMetrics } from './dispatcher-metrics';
 import { DELIVERY_CONSUMER } from './kafka/delivery-tasks.controller';
@@ -18,24 +11,16 @@ import { AttemptRecorder } from './recording/attempt-recorder';
  * period, from the same counters as /metrics, and what waits now. Each attempt is a debug line.
  */
 @Injectable()
-export class DispatcherSummary implements OnApplicationBootstrap {
-  private readonly deltas = new CounterDeltas();
-
+export class DispatcherSummary extends ActivitySummaryJob {
   constructor(
     private readonly metrics: DispatcherMetrics,
     private readonly recorder: AttemptRecorder,
     private readonly transport: KafkaTransport,
-    private readonly jobs: PeriodicJobs,
-    @Inject(DISPATCHER_SETTINGS) private readonly settings: DispatcherSettings,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    scheduleActivitySummary(this.jobs, this.logger, {
-      message: 'dispatcher activity',
-      everyMs: this.settings.config.ACTIVITY_SUMMARY_INTERVAL_MS,
-      summarize: () => this.summarize(),
-    });
+    jobs: PeriodicJobs,
+    @Inject(DISPATCHER_SETTINGS) config: DispatcherSettings,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    super(jobs, logger, 'dispatcher activity', config.config.ACTIVITY_SUMMARY_INTERVAL_MS);
   }
 
   async summarize(): Promise<Record<string, number>> {

@@ -1,11 +1,5 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import {
-  CounterDeltas,
-  LOGGER,
-  PeriodicJobs,
-  scheduleActivitySummary,
-  type Logger,
-} from '@smart-dairy/service-kit';
+import { Inject, Injectable } from '@nestjs/common';
+import { ActivitySummaryJob, LOGGER, PeriodicJobs, type Logger } from '@smart-dairy/service-kit';
 import { DLQ_REVIEW_CONFIG, type DlqReviewConfig } from './config';
 import { DlqMetrics } from './dlq-metrics';
 
@@ -14,22 +8,14 @@ import { DlqMetrics } from './dlq-metrics';
  * same counters as /metrics.
  */
 @Injectable()
-export class DlqSummary implements OnApplicationBootstrap {
-  private readonly deltas = new CounterDeltas();
-
+export class DlqSummary extends ActivitySummaryJob {
   constructor(
     private readonly metrics: DlqMetrics,
-    private readonly jobs: PeriodicJobs,
-    @Inject(DLQ_REVIEW_CONFIG) private readonly config: DlqReviewConfig,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    scheduleActivitySummary(this.jobs, this.logger, {
-      message: 'dlq-review activity',
-      everyMs: this.config.ACTIVITY_SUMMARY_INTERVAL_MS,
-      summarize: () => this.summarize(),
-    });
+    jobs: PeriodicJobs,
+    @Inject(DLQ_REVIEW_CONFIG) config: DlqReviewConfig,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    super(jobs, logger, 'dlq-review activity', config.ACTIVITY_SUMMARY_INTERVAL_MS);
   }
 
   async summarize(): Promise<Record<string, number>> {

@@ -1,3 +1,4 @@
+import type { OnApplicationBootstrap } from '@nestjs/common';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import type { Logger } from './logger';
 import type { PeriodicJobs } from './periodic-jobs';
@@ -37,29 +38,34 @@ export class CounterDeltas {
   }
 }
 
-export interface ActivitySummary {
-  /** The log line's message, e.g. `dispatcher activity`. */
-  readonly message: string;
-  /** 0: no summary. */
-  readonly everyMs: number;
-  /** What happened since the previous line, and what waits now. */
-  readonly summarize: () => Promise<Record<string, number>>;
-}
-
 /**
- * Logs at info, every `everyMs`, what the service did meanwhile: the one line an operator reads at the default
- * level instead of one line per event or delivery (those are debug, with their ids). Nothing is logged for a
- * period in which nothing happened and nothing waits.
+ * A service's info line, every `everyMs`, of what it did meanwhile: the one line an operator reads at the
+ * default level instead of one line per event or delivery (those are debug, with their ids). Nothing is
+ * logged for a period in which nothing happened and nothing waits; an interval of 0 turns it off.
+ * Subclasses say what happened since the previous line, and what waits now.
  */
-export function scheduleActivitySummary(jobs: PeriodicJobs, logger: Logger, summary: ActivitySummary): void {
-  if (summary.everyMs === 0) return;
-  jobs.schedule(
-    {
-      name: 'activity-summary',
-      run: async () => logActivity(logger, summary.message, summary.everyMs, await summary.summarize()),
-    },
-    { everyMs: summary.everyMs, unref: true },
-  );
+export abstract class ActivitySummaryJob implements OnApplicationBootstrap {
+  protected readonly deltas = new CounterDeltas();
+
+  protected constructor(
+    private readonly jobs: PeriodicJobs,
+    private readonly logger: Logger,
+    private readonly message: string,
+    private readonly everyMs: number,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.everyMs === 0) return;
+    this.jobs.schedule(
+      {
+        name: 'activity-summary',
+        run: async () => logActivity(this.logger, this.message, this.everyMs, await this.summarize()),
+      },
+      { everyMs: this.everyMs, unref: true },
+    );
+  }
+
+  abstract summarize(): Promise<Record<string, number>>;
 }
 
 export function logActivity(

@@ -1,9 +1,4 @@
-export {
-  CounterDeltas,
-  metricTotal,
-  scheduleActivitySummary,
-  type ActivitySummary,
-} from './activity-summary';
+export { CounterDeltas, metricTotal, ActivitySummaryJob } from './activity-summary';
 export { bootstrapService, type BootstrapOptions } from './bootstrap';
 export { HealthController } from './health.controller';
 export { createLogger, NestPinoLogger, type Logger } from './logger';

@@ -1,12 +1,5 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import {
-  CounterDeltas,
-  LOGGER,
-  PeriodicJobs,
-  metricTotal,
-  scheduleActivitySummary,
-  type Logger,
-} from '@smart-dairy/service-kit';
+import { Inject, Injectable } from '@nestjs/common';
+import { ActivitySummaryJob, LOGGER, PeriodicJobs, metricTotal, type Logger } from '@smart-dairy/service-kit';
 import { INGESTION_CONFIG, type IngestionConfig } from '../config';
 import { IngestionMetrics } from './ingestion-metrics';
 
@@ -15,22 +8,14 @@ import { IngestionMetrics } from './ingestion-metrics';
  * counters as /metrics, and how far the category topics are behind.
  */
 @Injectable()
-export class IngestionSummary implements OnApplicationBootstrap {
-  private readonly deltas = new CounterDeltas();
-
+export class IngestionSummary extends ActivitySummaryJob {
   constructor(
     private readonly metrics: IngestionMetrics,
-    private readonly jobs: PeriodicJobs,
-    @Inject(INGESTION_CONFIG) private readonly config: IngestionConfig,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    scheduleActivitySummary(this.jobs, this.logger, {
-      message: 'ingestion activity',
-      everyMs: this.config.ACTIVITY_SUMMARY_INTERVAL_MS,
-      summarize: () => this.summarize(),
-    });
+    jobs: PeriodicJobs,
+    @Inject(INGESTION_CONFIG) config: IngestionConfig,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    super(jobs, logger, 'ingestion activity', config.ACTIVITY_SUMMARY_INTERVAL_MS);
   }
 
   async summarize(): Promise<Record<string, number>> {
