@@ -25,6 +25,7 @@ import { readProfile, summarizeProfile, type ProfileSummary } from './cpu-profil
 import type { StackOptions } from './bench-stack.ts';
 import { renderMarkdown } from './markdown.ts';
 import { ratios, targets, type BenchResults, type Machine } from './report.ts';
+import { BROKER } from './resources.ts';
 import {
   FULL_VOLUMES,
   PARTS,
@@ -109,9 +110,9 @@ function stopBroker(): Promise<void> {
 }
 
 function brokerPid(): Record<string, number> {
-  if (securedBroker?.pid) return { 'kafka broker': securedBroker.pid };
+  if (securedBroker?.pid) return { [BROKER]: securedBroker.pid };
   const file = join(BROKER_DIR, 'kafka.pid');
-  return existsSync(file) ? { 'kafka broker': Number(readFileSync(file, 'utf8')) } : {};
+  return existsSync(file) ? { [BROKER]: Number(readFileSync(file, 'utf8')) } : {};
 }
 
 function profilesIn(dir: string): Record<string, ProfileSummary> {

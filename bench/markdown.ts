@@ -1,5 +1,5 @@
 import type { ProfileSummary } from './cpu-profile.ts';
-import type { BenchResults } from './report.ts';
+import { microsPerDelivery, type BenchResults } from './report.ts';
 import { failed, type Outcome } from './run-bench.ts';
 import type { LatencySummary } from './stats.ts';
 
@@ -104,7 +104,13 @@ export function renderMarkdown(results: BenchResults): string {
         ),
         '\nResources during S1 (from the first publish until every delivery was persisted):\n',
         table(
-          ['process', 'peak RSS', 'peak V8 heap used / reserved, external', 'CPU seconds'],
+          [
+            'process',
+            'peak RSS',
+            'peak V8 heap used / reserved, external',
+            'CPU seconds',
+            'CPU µs per delivery',
+          ],
           Object.entries(s.resources).map(([name, u]) => [
             name,
             Number.isNaN(u.peakRssMiB) ? '—' : `${u.peakRssMiB} MiB`,
@@ -112,6 +118,7 @@ export function renderMarkdown(results: BenchResults): string {
               ? ''
               : `${u.peakHeapUsedMiB} / ${u.peakHeapTotalMiB} MiB, ${u.peakExternalMiB} MiB`,
             u.cpuSeconds,
+            microsPerDelivery(u, s.delivered),
           ]),
         ),
       ].join('\n'),

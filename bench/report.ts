@@ -1,5 +1,5 @@
 import type { ProfileSummary } from './cpu-profile.ts';
-import type { ProcessUsage } from './resources.ts';
+import { BROKER, POSTGRES, type ProcessUsage } from './resources.ts';
 import { failed, type BenchRun, type BenchVolumes, type Outcome } from './run-bench.ts';
 import { ratio } from './stats.ts';
 
@@ -77,10 +77,20 @@ export function targets(run: BenchRun, r: Record<string, number>): Target[] {
   const s3P99 = value(run.s3, (x) => x.healthy.attemptLatencyMs.p99);
   const s4 = value(run.s4, (x) => x);
   const resources = value(run.s1, (x) => x.resources) ?? {};
+  const cpu = value(run.s1, (x) => cpuPerDelivery(x.resources, x.delivered));
   const list: Target[] = [
-    target('S1 sustained deliveries/s', '≥ 2,000 (goal 5,000)', s1Rate, (v) => v >= 2_000),
-    target('S2 p99 publish → verified receipt', '< 250 ms', s2P99, (v) => v < 250, ' ms'),
-    target('S3 healthy rate / S1 rate', '≥ 0.90', r.s3HealthyRateToS1, (v) => v >= 0.9),
+    target('S1 sustained deliveries/s', '≥ 4,000', s1Rate, (v) => v >= 4_000),
+    target('S1 / undici ceiling, same run', '≥ 0.80', r.s1ToUndiciCeiling, (v) => v >= 0.8),
+    target('CPU µs per delivery, four services', '≤ 180', cpu?.services, (v) => v <= 180, ' µs'),
+    target(
+      'CPU µs per delivery, services + broker + Postgres',
+      '≤ 300',
+      cpu?.platform,
+      (v) => v <= 300,
+      ' µs',
+    ),
+    target('S2 p99 publish → verified receipt', '< 100 ms', s2P99, (v) => v < 100, ' ms'),
+    target('S3 healthy rate / S1 rate', '≥ 0.95', r.s3HealthyRateToS1, (v) => v >= 0.95),
     target('S3 healthy p99 request latency', '< 500 ms', s3P99, (v) => v < 500, ' ms'),
     {
       name: 'S4 every delivery arrives',
@@ -102,6 +112,26 @@ export function targets(run: BenchRun, r: Record<string, number>): Target[] {
     );
   }
   return list;
+}
+
+/** CPU microseconds a process spent per delivery of the scenario. */
+export function microsPerDelivery(usage: ProcessUsage, delivered: number): number {
+  return delivered > 0 ? Math.round((usage.cpuSeconds * 1e6) / delivered) : Number.NaN;
+}
+
+/** What one delivery costs the four services, and the services with the broker and Postgres. */
+export function cpuPerDelivery(
+  resources: Record<string, ProcessUsage>,
+  delivered: number,
+): { services: number; platform: number } {
+  const sum = (names: string[]) =>
+    names.reduce((total, name) => total + (resources[name]?.cpuSeconds ?? Number.NaN), 0);
+  const services = sum(SERVICES);
+  const platform = services + sum([BROKER, POSTGRES]);
+  return {
+    services: microsPerDelivery({ peakRssMiB: 0, cpuSeconds: services }, delivered),
+    platform: microsPerDelivery({ peakRssMiB: 0, cpuSeconds: platform }, delivered),
+  };
 }
 
 function target(

@@ -12,6 +12,10 @@ export interface ProcessUsage {
   peakExternalMiB?: number;
 }
 
+/** Names of the processes every run measures besides the services. */
+export const BROKER = 'kafka broker';
+export const POSTGRES = 'postgres (all processes)';
+
 const MiB = 1024 * 1024;
 const SAMPLE_EVERY_MS = 250;
 const HEAP_EVERY_MS = 1_000;
@@ -120,7 +124,7 @@ export class ResourceSampler {
     let postgresTicks = 0;
     for (const pid of postgresPids())
       postgresTicks += (cpuTicks(pid) ?? 0) - (this.postgresStart.get(pid) ?? 0);
-    usage['postgres (all processes)'] = { peakRssMiB: Number.NaN, cpuSeconds: seconds(postgresTicks) };
+    usage[POSTGRES] = { peakRssMiB: Number.NaN, cpuSeconds: seconds(postgresTicks) };
     return usage;
   }
 
