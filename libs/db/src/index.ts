@@ -21,6 +21,7 @@ export {
   Prisma,
   Priority,
   ReviewStatus,
+  SubscriptionOrdering,
   SubscriptionStatus,
 } from './generated/prisma/client';
 export type {

@@ -8,6 +8,7 @@ import {
   Prisma,
   Priority,
   ReviewStatus,
+  SubscriptionOrdering,
   SubscriptionStatus,
 } from './generated/prisma/client';
 import { applyMigrations } from './migrations';
@@ -66,6 +67,7 @@ describe('schema vs migrations', () => {
       disabledReason: 'failing for 3 days',
       disabledAt: at('2026-11-25T10:00:00.003Z'),
       failingSince: at('2026-11-22T10:00:00.004Z'),
+      ordering: SubscriptionOrdering.per_key,
       createdAt: at('2026-11-01T10:00:00.005Z'),
       deletedAt: at('2026-11-28T10:00:00.006Z'),
     };
@@ -92,6 +94,7 @@ describe('schema vs migrations', () => {
       disabledReason: null,
       disabledAt: null,
       failingSince: null,
+      ordering: SubscriptionOrdering.none,
       createdAt: expect.any(Date),
       updatedAt: expect.any(Date),
       deletedAt: null,
@@ -170,6 +173,12 @@ describe('schema vs migrations', () => {
       createdAt: at('2026-11-29T01:00:02.000Z'),
       deliveredAt: at('2026-11-29T01:06:00.000Z'),
       replayRequestedAt: at('2026-11-29T01:07:00.123Z'),
+      orderKey: 'ORD-1',
+      orderPartition: 3,
+      // Kafka offsets are int64: past 2^53 they must stay exact.
+      orderOffset: 9007199254740993n,
+      orderReleasedAt: at('2026-11-29T01:06:00.001Z'),
+      waitingFor: 'wh_fedcba9876543210fedcba9876543210',
     };
     await prisma.delivery.create({ data: delivery });
     const attempts = [1, 2].map((attempt) => ({
@@ -249,6 +258,7 @@ describe('schema vs migrations', () => {
       movedAt: at('2026-11-29T00:00:00.000Z'),
       replayCount: 3,
       omittedAttempts: 9,
+      orderingKey: 'ORD-1',
       lastReplayedAt: at('2026-11-29T00:30:00.000Z'),
       resolvedAt: at('2026-11-29T00:45:00.000Z'),
       archivedAt: at('2026-11-29T01:00:00.000Z'),

@@ -54,11 +54,15 @@ export function expectedShape(schemaText: string): SchemaShape {
       if (!field) throw new Error(`${model.name} has no field ${fieldName}`);
       return columnName(field);
     };
-    const index = (kind: 'pkey' | 'key' | 'idx', columns: string[]) => {
-      const name = kind === 'pkey' ? `${model.table}_pkey` : `${model.table}_${columns.join('_')}_${kind}`;
+    const index = (kind: 'pkey' | 'key' | 'idx', columns: string[], options: IndexOptions = {}) => {
+      const name =
+        options.map ??
+        (kind === 'pkey' ? `${model.table}_pkey` : `${model.table}_${columns.join('_')}_${kind}`);
       const unique = kind === 'idx' ? '' : 'UNIQUE ';
+      // Postgres shows a partial index's predicate in parentheses, as the raw() text must be written.
+      const where = options.where === undefined ? '' : ` WHERE (${options.where})`;
       shape.indexes.push(
-        `CREATE ${unique}INDEX ${name} ON public.${model.table} USING btree (${columns.join(', ')})`,
+        `CREATE ${unique}INDEX ${name} ON public.${model.table} USING btree (${columns.join(', ')})${where}`,
       );
     };
 
@@ -86,10 +90,12 @@ export function expectedShape(schemaText: string): SchemaShape {
     for (const attribute of model.blockAttributes) {
       const [, kind, args] = /^@@(\w+)\((.*)\)$/.exec(attribute) ?? [];
       if (kind === 'map') continue;
-      const columns = (/^\[([^\]]*)\]$/.exec(args ?? '')?.[1] ?? '').split(',').map((f) => column(f.trim()));
+      const [, fields = '', rest = ''] = /^\[([^\]]*)\](.*)$/.exec(args ?? '') ?? [];
+      const columns = fields.split(',').map((f) => column(f.trim()));
+      const options = indexOptions(rest, attribute);
       if (kind === 'id') index('pkey', columns);
-      else if (kind === 'unique') index('key', columns);
-      else if (kind === 'index') index('idx', columns);
+      else if (kind === 'unique') index('key', columns, options);
+      else if (kind === 'index') index('idx', columns, options);
       else throw new Error(`unsupported attribute ${attribute} on ${model.name}`);
     }
   }
@@ -157,6 +163,27 @@ function parseSchema(text: string): { models: Model[]; enums: Record<string, str
     models.push({ name, table, fields, blockAttributes });
   }
   return { models, enums };
+}
+
+interface IndexOptions {
+  map?: string;
+  /** A partial index's predicate, as `where: raw("...")` gives it. */
+  where?: string;
+}
+
+const INDEX_OPTION = /^,\s*(?:map:\s*"([^"]+)"|where:\s*raw\("([^"]+)"\))/;
+
+/** The `map` and `where` arguments after an index's field list; anything else is not supported. */
+function indexOptions(text: string, attribute: string): IndexOptions {
+  const options: IndexOptions = {};
+  for (let rest = text.trim(); rest !== '';) {
+    const match = INDEX_OPTION.exec(rest);
+    if (!match) throw new Error(`unsupported index arguments in ${attribute}`);
+    if (match[1] !== undefined) options.map = match[1];
+    if (match[2] !== undefined) options.where = match[2];
+    rest = rest.slice(match[0].length).trim();
+  }
+  return options;
 }
 
 function columnName(field: Field): string {
