@@ -49,6 +49,11 @@ export const DispatcherConfigSchema = z
     MAINTENANCE_INTERVAL_MS: durationMs(60 * 60_000),
     RECORD_FLUSH_INTERVAL_MS: durationMs(20),
     RECORD_BATCH_SIZE: positiveInt(1_000),
+    /**
+     * How often ordered delivery's lost releases are looked for (each after this long) and its metrics
+     * refreshed.
+     */
+    ORDERING_SWEEP_INTERVAL_MS: durationMs(5_000),
   })
   .superRefine((config, ctx) => {
     try {

@@ -21,6 +21,9 @@ import { EndpointDirectory } from './endpoints/endpoint-directory';
 import { DELIVERY_CONSUMER, DeliveryTasksController } from './kafka/delivery-tasks.controller';
 import { SubscriptionDisabler } from './endpoints/subscription-disabler';
 import { MaintenanceJobs } from './maintenance/maintenance-jobs';
+import { KeyOrdering } from './ordering/key-ordering';
+import { OrderingMetrics } from './ordering/ordering-metrics';
+import { OrderingSweeper } from './ordering/ordering-sweeper';
 import { AttemptRecorder } from './recording/attempt-recorder';
 import { RecordPublisher } from './recording/record-publisher';
 import { RecorderReadiness } from './recording/recorder-readiness';
@@ -62,6 +65,9 @@ export class DispatcherModule {
         DeliveryRunner,
         DeliveriesRepository,
         DeliveryIntake,
+        OrderingMetrics,
+        KeyOrdering,
+        OrderingSweeper,
         PeriodicJobs,
         RetryScheduler,
         MaintenanceJobs,

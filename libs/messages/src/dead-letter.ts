@@ -37,6 +37,11 @@ export const deadLetterSchema = z.object({
   history: z.array(attemptRecordSchema),
   /** How many earlier attempts `history` leaves out; absent when it has them all. */
   omittedAttempts: z.number().int().positive().optional(),
+  /**
+   * Set when the subscription delivers in order per key: the delivery's key, whose later events the dead
+   * letter released, so they went ahead of it (docs/protocol.md#ordered-delivery).
+   */
+  orderingKey: z.string().min(1).optional(),
   movedAt: z.iso.datetime(),
 });
 

@@ -15,6 +15,11 @@ export interface EnqueueOptions {
   leaseEndsAt?: Date;
   /** The events' data; the catalog's sample of the type by default. */
   data?: Record<string, unknown>;
+  /**
+   * For a subscription with per_key ordering: the events' key, and the offset of the first on partition 0
+   * of its category topic (the others follow it); unordered deliveries by default.
+   */
+  ordering?: { key: string; firstOffset: number };
 }
 
 /** A delivery enqueued for a test, with the event content stored for it. */
@@ -40,6 +45,7 @@ export async function enqueueDeliveries(
     publish = true,
     leaseEndsAt,
     data = EVENT_CATALOG[eventType].sample as Record<string, unknown>,
+    ordering,
   }: EnqueueOptions,
 ): Promise<EnqueuedDelivery[]> {
   const run = randomUUID().slice(0, 8);
@@ -65,13 +71,14 @@ export async function enqueueDeliveries(
       occurredAtText: occurredAt,
       data: data as object,
       dataJson: JSON.stringify(data),
+      partitionKey: ordering?.key ?? null,
       sourceTopic: 'test',
       sourcePartition: 0,
-      sourceOffset: String(i),
+      sourceOffset: String((ordering?.firstOffset ?? 0) + i),
     })),
   });
   await prisma.delivery.createMany({
-    data: tasks.map((t) => ({
+    data: tasks.map((t, i) => ({
       id: t.deliveryId,
       eventCategory: categoryOf(eventType),
       eventId: t.eventId,
@@ -80,6 +87,11 @@ export async function enqueueDeliveries(
       priority,
       status: DeliveryStatus.pending,
       nextAttemptAt: leaseEndsAt ?? null,
+      ...(ordering && {
+        orderKey: ordering.key,
+        orderPartition: 0,
+        orderOffset: BigInt(ordering.firstOffset + i),
+      }),
     })),
   });
   if (!publish) return tasks;

@@ -1,5 +1,10 @@
 import { generateApiKey } from '@smart-dairy/api-auth';
-import { SubscriptionStatus, type ApiKeyScope, type PrismaService } from '@smart-dairy/db';
+import {
+  SubscriptionOrdering,
+  SubscriptionStatus,
+  type ApiKeyScope,
+  type PrismaService,
+} from '@smart-dairy/db';
 import { SecretCipher } from '@smart-dairy/secret-crypto';
 import { generateSecret } from '@smart-dairy/signing';
 import { randomBytes } from 'node:crypto';
@@ -13,6 +18,7 @@ export interface SubscriptionFixture {
   events: string[];
   status?: SubscriptionStatus;
   rateLimitPerSecond?: number;
+  ordering?: SubscriptionOrdering;
 }
 
 /** Inserts a subscription row directly, as the subscription service would; returns its secret too. */
@@ -26,6 +32,7 @@ export async function createSubscriptionRow(prisma: PrismaService, fixture: Subs
       events: fixture.events,
       status: fixture.status ?? SubscriptionStatus.active,
       rateLimitPerSecond: fixture.rateLimitPerSecond ?? null,
+      ordering: fixture.ordering ?? SubscriptionOrdering.none,
       secretCiphertext: cipher.encrypt(secret, { subscriptionId: id, slot: 'current' }),
     },
   });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DeliveryStatus, PrismaService, type Priority } from '@smart-dairy/db';
+import { DeliveryStatus, PrismaService, SubscriptionOrdering, type Priority } from '@smart-dairy/db';
 import type { DeliveryTask } from '@smart-dairy/messages';
 import type { AttemptWrite, NextState } from './attempt-write';
 import { eventContentOf, type EventColumns, type EventContent } from './event-content';
@@ -10,6 +10,8 @@ export interface StoredDelivery {
   subscriptionId: string;
   priority: Priority;
   event: EventContent;
+  /** Its event's Kafka key when its subscription delivers in order per key; null for an unordered delivery. */
+  orderingKey: string | null;
 }
 
 /** A delivery with what deciding whether to send a task for it needs. */
@@ -19,12 +21,30 @@ export interface DeliveryRow extends StoredDelivery {
   retryBudgetBase: number;
   /** A manual retry or DLQ replay asked for and not yet answered (docs/protocol.md). */
   replayRequestedAt: Date | null;
+  /**
+   * For an ordered delivery: the latest earlier delivery of its key that has not ended yet, which it must
+   * wait for (docs/protocol.md#ordered-delivery); null when there is none.
+   */
+  precededBy: string | null;
 }
 
 type SelectedRow = Omit<DeliveryRow, 'event'> & EventColumns;
 
 /** A delivery the retry scheduler hands out again. */
 export type DueDelivery = Omit<DeliveryTask, 'replay'>;
+
+/** A delivery parked behind an earlier one of its key. */
+export interface Wait {
+  deliveryId: string;
+  behind: string;
+}
+
+/** What the ordered subscriptions hold back: keys with a waiting delivery, and the oldest of those. */
+export interface HeldBack {
+  subscriptionId: string;
+  keys: number;
+  oldestCreatedAt: Date | null;
+}
 
 const STATUS_AFTER: Record<NextState['status'], DeliveryStatus> = {
   delivered: DeliveryStatus.delivered,
@@ -48,11 +68,23 @@ export class DeliveriesRepository {
     const rows = await this.prisma.$queryRaw<SelectedRow[]>`
       SELECT d."id" AS "deliveryId", d."subscription_id" AS "subscriptionId", d."priority", d."status",
         d."attempt_count" AS "attemptCount", d."retry_budget_base" AS "retryBudgetBase",
-        d."replay_requested_at" AS "replayRequestedAt",
+        d."replay_requested_at" AS "replayRequestedAt", d."order_key" AS "orderingKey",
+        turn."id" AS "precededBy",
         e."id" AS "eventId", e."type" AS "eventType", e."occurred_at_text" AS "occurredAtText",
         e."data_json" AS "dataJson"
       FROM "deliveries" AS d
       JOIN "events" AS e ON e."category" = d."event_category" AND e."id" = d."event_id"
+      -- The latest earlier delivery of the same subscription and key on the same category topic partition
+      -- that has not ended (deliveries_order_turns_idx); none for an unordered delivery.
+      LEFT JOIN LATERAL (
+        SELECT p."id" FROM "deliveries" AS p
+        WHERE d."order_key" IS NOT NULL AND p."order_key" IS NOT NULL AND p."order_released_at" IS NULL
+          AND p."subscription_id" = d."subscription_id" AND p."event_category" = d."event_category"
+          AND p."order_partition" = d."order_partition" AND p."order_key" = d."order_key"
+          AND p."order_offset" < d."order_offset"
+        ORDER BY p."order_offset" DESC
+        LIMIT 1
+      ) AS turn ON true
       WHERE d."id" = ANY(${ids}::text[])`;
     return new Map(
       rows.map(({ eventId, eventType, occurredAtText, dataJson, ...delivery }) => [
@@ -60,6 +92,97 @@ export class DeliveriesRepository {
         { ...delivery, event: eventContentOf({ eventId, eventType, occurredAtText, dataJson }) },
       ]),
     );
+  }
+
+  /**
+   * Parks deliveries behind the earlier ones of their keys, and returns those it parked. Each wait is taken
+   * only if the one ahead has still not ended, checked under a share lock on it: the statement that ends it
+   * then waits for this one to commit, so the release that follows it in `releaseWaits` sees the wait. A
+   * delivery a replay was asked for meanwhile, or that ended, is not parked.
+   */
+  async park(waits: readonly Wait[]): Promise<Set<string>> {
+    if (waits.length === 0) return new Set();
+    const parked = await this.prisma.$queryRaw<{ id: string }[]>`
+      WITH ahead AS (
+        SELECT p."id" FROM "deliveries" AS p
+        WHERE p."id" = ANY(${waits.map((w) => w.behind)}::text[]) AND p."order_released_at" IS NULL
+        FOR SHARE
+      )
+      UPDATE "deliveries" AS d
+      SET "waiting_for" = v.behind, "next_attempt_at" = NULL, "updated_at" = now() AT TIME ZONE 'UTC'
+      FROM unnest(${waits.map((w) => w.deliveryId)}::text[], ${waits.map((w) => w.behind)}::text[])
+        AS v(id, behind)
+      JOIN ahead ON ahead."id" = v.behind
+      WHERE d."id" = v.id AND d."replay_requested_at" IS NULL
+        AND d."status" IN (${DeliveryStatus.pending}::"DeliveryStatus", ${DeliveryStatus.retrying}::"DeliveryStatus")
+      RETURNING d."id"`;
+    return new Set(parked.map((row) => row.id));
+  }
+
+  /**
+   * Marks ordered deliveries as ended (delivered or dead-lettered, part of the recorder's transaction): from
+   * now on they hold back nothing, whatever happens to them later (a replay is sent out of order).
+   */
+  endTurns(ids: readonly string[]) {
+    return this.prisma.$executeRaw`
+      UPDATE "deliveries" SET "order_released_at" = now() AT TIME ZONE 'UTC'
+      WHERE "id" = ANY(${ids}::text[]) AND "order_released_at" IS NULL`;
+  }
+
+  /** The deliveries still waiting for any of these, with what their tasks need. */
+  waitersOf(ids: readonly string[]): Promise<(DueDelivery & Wait)[]> {
+    return this.prisma.$queryRaw<(DueDelivery & Wait)[]>`
+      SELECT "id" AS "deliveryId", "subscription_id" AS "subscriptionId", "priority", "waiting_for" AS "behind"
+      FROM "deliveries"
+      WHERE "waiting_for" = ANY(${ids}::text[])
+        AND "status" IN (${DeliveryStatus.pending}::"DeliveryStatus", ${DeliveryStatus.retrying}::"DeliveryStatus")`;
+  }
+
+  /**
+   * Ends waits whose tasks were published: each only if it still waits for the same delivery (a wait taken
+   * again behind another one stays). The row gets a lease as a claimed one does, in case its task is lost.
+   */
+  endWaits(waits: readonly Wait[], claimMs: number, leaseMs: number) {
+    return this.prisma.$executeRaw`
+      UPDATE "deliveries" AS d
+      SET "waiting_for" = NULL, "updated_at" = now() AT TIME ZONE 'UTC',
+        "next_attempt_at" = (now() AT TIME ZONE 'UTC') + make_interval(secs =>
+          CASE WHEN d."status" = ${DeliveryStatus.pending}::"DeliveryStatus" THEN ${leaseMs / 1000}::float8 ELSE ${claimMs / 1000}::float8 END)
+      FROM unnest(${waits.map((w) => w.deliveryId)}::text[], ${waits.map((w) => w.behind)}::text[])
+        AS v(id, behind)
+      WHERE d."id" = v.id AND d."waiting_for" = v.behind`;
+  }
+
+  /**
+   * Deliveries waited for that ended (or are gone) more than `graceMs` ago while others still wait for them:
+   * their release was lost (a crash between the two). At most `limit` of them.
+   */
+  async missedReleases(graceMs: number, limit: number): Promise<string[]> {
+    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
+      SELECT DISTINCT w."waiting_for" AS "id"
+      FROM "deliveries" AS w
+      LEFT JOIN "deliveries" AS p ON p."id" = w."waiting_for"
+      WHERE w."waiting_for" IS NOT NULL
+        AND w."status" IN (${DeliveryStatus.pending}::"DeliveryStatus", ${DeliveryStatus.retrying}::"DeliveryStatus")
+        AND (p."id" IS NULL OR p."order_released_at" < (now() AT TIME ZONE 'UTC') - make_interval(secs => ${graceMs / 1000}::float8))
+      LIMIT ${limit}`;
+    return rows.map((row) => row.id);
+  }
+
+  /** Per subscription with per_key ordering: how many keys have a waiting delivery, and the oldest of those. */
+  heldBack(): Promise<HeldBack[]> {
+    return this.prisma.$queryRaw<HeldBack[]>`
+      SELECT s."id" AS "subscriptionId", COALESCE(h.keys, 0)::int AS "keys", h.oldest AS "oldestCreatedAt"
+      FROM "subscriptions" AS s
+      LEFT JOIN (
+        SELECT "subscription_id",
+          count(DISTINCT ("event_category", "order_partition", "order_key")) AS keys, min("created_at") AS oldest
+        FROM "deliveries"
+        WHERE "waiting_for" IS NOT NULL
+          AND "status" IN (${DeliveryStatus.pending}::"DeliveryStatus", ${DeliveryStatus.retrying}::"DeliveryStatus")
+        GROUP BY "subscription_id"
+      ) AS h ON h."subscription_id" = s."id"
+      WHERE s."ordering" = ${SubscriptionOrdering.per_key}::"SubscriptionOrdering" AND s."deleted_at" IS NULL`;
   }
 
   /**
@@ -103,6 +226,8 @@ export class DeliveriesRepository {
         "delivered_at" = COALESCE(v.delivered_at AT TIME ZONE 'UTC', d."delivered_at"),
         "replay_requested_at" = CASE WHEN d."replay_requested_at" = v.replay_answered AT TIME ZONE 'UTC'
           THEN NULL ELSE d."replay_requested_at" END,
+        -- Sent (or parked for a reason of its own): it no longer waits for an earlier delivery of its key.
+        "waiting_for" = NULL,
         "updated_at" = now() AT TIME ZONE 'UTC'
       FROM unnest(
         ${column((w) => w.delivery.deliveryId)}::text[],

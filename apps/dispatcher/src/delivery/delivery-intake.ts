@@ -6,6 +6,7 @@ import { DeliveriesRepository } from '../deliveries/deliveries.repository';
 import { DispatcherMetrics } from '../dispatcher-metrics';
 import { DispatchQueue } from '../endpoints/dispatch-queue';
 import { EndpointDirectory } from '../endpoints/endpoint-directory';
+import { KeyOrdering } from '../ordering/key-ordering';
 import { DeliveryRunner } from './delivery-runner';
 import { decideTask } from './task-decision';
 
@@ -34,6 +35,7 @@ export class DeliveryIntake {
     private readonly endpoints: EndpointDirectory,
     private readonly runner: DeliveryRunner,
     private readonly metrics: DispatcherMetrics,
+    private readonly ordering: KeyOrdering,
     @Inject(DISPATCHER_SETTINGS) settings: DispatcherSettings,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
@@ -50,6 +52,7 @@ export class DeliveryIntake {
       this.deliveries.rows(incoming.map((i) => i.task.deliveryId)),
       this.endpoints.lookup(incoming.map((i) => i.task.subscriptionId)),
     ]);
+    const held = await this.ordering.holdBack(rows);
     for (const { task, source, finished } of incoming) {
       const row = rows.get(task.deliveryId);
       const decision = decideTask(task, row);
@@ -60,7 +63,7 @@ export class DeliveryIntake {
           'delivery task refused: Postgres does not vouch for it',
         );
       }
-      if (decision.kind !== 'send' || this.sending.has(task.deliveryId)) {
+      if (decision.kind !== 'send' || this.sending.has(task.deliveryId) || held.has(task.deliveryId)) {
         finished();
         continue;
       }

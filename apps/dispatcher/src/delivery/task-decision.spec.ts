@@ -15,6 +15,7 @@ const stored = {
     timestamp: '2026-03-02T07:15:00Z',
     dataJson: '{"order_id":"ORD-1"}',
   },
+  orderingKey: null,
 };
 
 const row = (overrides: Partial<DeliveryRow> = {}): DeliveryRow => ({
@@ -23,6 +24,7 @@ const row = (overrides: Partial<DeliveryRow> = {}): DeliveryRow => ({
   attemptCount: 4,
   retryBudgetBase: 2,
   replayRequestedAt: null,
+  precededBy: null,
   ...overrides,
 });
 

@@ -34,7 +34,8 @@ export type TaskDecision =
 export function decideTask(task: DeliveryTask, row: DeliveryRow | undefined): TaskDecision {
   if (!row) return { kind: 'reject', reason: 'unknown_delivery' };
   if (row.subscriptionId !== task.subscriptionId) return { kind: 'reject', reason: 'subscription_mismatch' };
-  const { status, attemptCount, retryBudgetBase, replayRequestedAt, ...delivery } = row;
+  // Whether it must wait for an earlier delivery of its key is the ordering's to decide (ordering/turns.ts).
+  const { status, attemptCount, retryBudgetBase, replayRequestedAt, precededBy: _turn, ...delivery } = row;
   if (replayRequestedAt !== null) {
     return { kind: 'send', delivery, state: { attemptCount, budgetBase: attemptCount, replayRequestedAt } };
   }

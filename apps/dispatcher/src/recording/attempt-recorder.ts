@@ -11,6 +11,8 @@ import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
 import { DeliveriesRepository } from '../deliveries/deliveries.repository';
 import type { AttemptData, AttemptWrite } from '../deliveries/attempt-write';
 import { DispatcherMetrics } from '../dispatcher-metrics';
+import { KeyOrdering } from '../ordering/key-ordering';
+import { turnsEnded } from '../ordering/turns';
 import { neededOutcomes } from './needed-outcomes';
 import { RecordPublisher } from './record-publisher';
 
@@ -25,7 +27,7 @@ const SHUTDOWN_DRAIN_MS = 5_000;
 /**
  * Makes attempts durable in batches: attempt rows, delivery states (answering replay requests), the
  * subscription's failure streak, then dead letters and the outcomes dlq-review needs (`neededOutcomes`)
- * on Kafka. `record` resolves only when all of that is done, so the caller may then let the Kafka offset
+ * on Kafka, and the release of deliveries waiting for the ordered ones that ended (KeyOrdering). `record` resolves only when all of that is done, so the caller may then let the Kafka offset
  * go. A failed flush is retried with the same batch (nothing is dropped); meanwhile the in-flight budget
  * stops new intake, and /ready fails (RecorderReadiness). A message the broker refuses as too large is
  * not a failed flush (RecordPublisher).
@@ -41,6 +43,7 @@ export class AttemptRecorder implements BeforeApplicationShutdown, OnApplication
     private readonly prisma: PrismaService,
     private readonly deliveries: DeliveriesRepository,
     private readonly publisher: RecordPublisher,
+    private readonly ordering: KeyOrdering,
     private readonly metrics: DispatcherMetrics,
     @Inject(DISPATCHER_SETTINGS) private readonly settings: DispatcherSettings,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -130,13 +133,17 @@ export class AttemptRecorder implements BeforeApplicationShutdown, OnApplication
       w.attempt ? [{ deliveryId: w.delivery.deliveryId, ...w.attempt }] : [],
     );
     const { succeeded, failed } = failureStreakChanges(writes);
+    const ended = turnsEnded(writes);
     const [endedRuns] = await this.prisma.$transaction([
       this.endFailureRuns(succeeded),
       ...(attempts.length ? [this.insertAttempts(attempts)] : []),
       this.deliveries.recordStates(writes),
+      ...(ended.length ? [this.deliveries.endTurns(ended)] : []),
       ...(failed.size ? [this.startFailureRuns(failed)] : []),
     ]);
     await this.publish(writes, new Set(endedRuns.map((row) => row.id)));
+    // Only once the ends are committed: a wait taken meanwhile is then either seen here or not taken.
+    await this.ordering.release(ended);
   }
 
   // Batches are up to RECORD_BATCH_SIZE rows: one array per column keeps the statements small.
@@ -250,6 +257,7 @@ export class AttemptRecorder implements BeforeApplicationShutdown, OnApplication
         finalError: w.attempt?.error ?? (w.attempt?.statusCode ? `HTTP ${w.attempt.statusCode}` : errorClass),
         history: latest,
         ...(omitted > 0 ? { omittedAttempts: omitted } : {}),
+        ...(w.delivery.orderingKey === null ? {} : { orderingKey: w.delivery.orderingKey }),
         movedAt,
       };
     });

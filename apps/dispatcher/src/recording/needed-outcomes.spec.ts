@@ -30,6 +30,7 @@ function write(
         timestamp: '2026-03-02T07:15:00Z',
         dataJson: '{}',
       },
+      orderingKey: null,
     },
     replayRequestedAt: replay ? new Date() : null,
     attemptCount: sent ? attempt : attempt - 1,
