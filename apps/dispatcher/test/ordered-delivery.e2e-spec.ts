@@ -175,7 +175,7 @@ describe('dispatcher: ordered delivery per key', () => {
     const [head, held] = await enqueueKey(sub.id, key, 0, { count: 2 });
     const gauge = async (name: string) => {
       const text = await (await fetch(`${fixture.service.url}/metrics`)).text();
-      const line = new RegExp(`^${name}\\{subscription_id="${sub.id}"\\} (\\S+)$`, 'm').exec(text);
+      const line = new RegExp(`^${name}\\{[^}]*subscription_id="${sub.id}"[^}]*\\} (\\S+)$`, 'm').exec(text);
       return line ? Number(line[1]) : undefined;
     };
     await waitFor(async () => (await gauge('dispatcher_ordering_held_keys')) === 1, {
@@ -206,7 +206,9 @@ describe('dispatcher: ordered delivery per key', () => {
     expect((await fixture.settled(waiting!.deliveryId)).status).toBe('delivered');
     expect(receiver.hits('lost-release').map((h) => h.deliveryId)).toEqual([waiting!.deliveryId]);
     const metrics = await (await fetch(`${fixture.service.url}/metrics`)).text();
-    expect(Number(/^dispatcher_ordering_missed_releases_total (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+    expect(
+      Number(/^dispatcher_ordering_missed_releases_total\{[^}]*\} (\d+)/m.exec(metrics)?.[1]),
+    ).toBeGreaterThan(0);
   });
 
   it('leaves a waiting delivery alone while the one ahead has not ended', async () => {
