@@ -1,5 +1,5 @@
 import { generateApiKey } from '@smart-dairy/api-auth';
-import { ApiKeyScope, SubscriptionStatus, type PrismaService } from '@smart-dairy/db';
+import { ApiKeyScope, SubscriptionOrdering, SubscriptionStatus, type PrismaService } from '@smart-dairy/db';
 import { CATEGORY_TOPICS, INTERNAL_TOPICS, type KafkaClient } from '@smart-dairy/kafka';
 import { deliveryTaskCodec, invalidEventCodec, subscriptionChangeCodec } from '@smart-dairy/messages';
 import {
@@ -28,6 +28,8 @@ describe('ingestion service', () => {
   let prisma: PrismaService;
   let ingestion: ServiceProcess;
   const subs: Record<string, string> = {};
+  /** Ordered per key, to payment.refunded only: outside `subs`, whose fan-out the first test checks exactly. */
+  let orderedSub: string;
 
   const eventIdOf = (label: string) => `evt-${prefix}${label}`;
 
@@ -74,13 +76,19 @@ describe('ingestion service', () => {
     subs.inactive = (
       await createSubscriptionRow(prisma, { events: ['*'], status: SubscriptionStatus.disabled })
     ).id;
+    orderedSub = (
+      await createSubscriptionRow(prisma, {
+        events: ['payment.refunded'],
+        ordering: SubscriptionOrdering.per_key,
+      })
+    ).id;
     ingestion = await startIngestion();
   });
 
   afterAll(async () => {
     await ingestion?.stop();
     await prisma.subscription.updateMany({
-      where: { id: { in: Object.values(subs) } },
+      where: { id: { in: [...Object.values(subs), orderedSub] } },
       data: { status: SubscriptionStatus.disabled },
     });
     await kafka?.disconnect();
@@ -103,6 +111,15 @@ describe('ingestion service', () => {
     });
     return prisma.event.findUniqueOrThrow({ where });
   }
+
+  /** The delivery of an event to a subscription, once ingestion has written it. */
+  const deliveryOf = (eventId: string, subscriptionId: string) =>
+    waitFor(
+      async () => (await prisma.delivery.findFirst({ where: { eventId, subscriptionId } })) ?? undefined,
+      {
+        description: `delivery of ${eventId}`,
+      },
+    );
 
   /** Only this suite's subscriptions: the database is shared with other suites. */
   const ours = (ids: string[]) => ids.filter((id) => Object.values(subs).includes(id));
@@ -162,6 +179,39 @@ describe('ingestion service', () => {
     // What filters and queries read is still the parsed value.
     expect(row.data).toEqual(JSON.parse(producerDataJson));
     expect(row.occurredAt).toEqual(new Date('2026-01-31T10:30:00Z'));
+  });
+
+  it("gives an ordered subscription's deliveries their event's Kafka key and position, and nobody else's", async () => {
+    const keyed = eventIdOf('ordered-keyed');
+    const keyless = eventIdOf('ordered-keyless');
+    await publish('payment.refunded', keyed, undefined, 'PAY-ordered');
+    const value = JSON.stringify({
+      id: keyless,
+      event: 'payment.refunded',
+      timestamp: '2026-01-31T10:30:00Z',
+      data: EVENT_CATALOG['payment.refunded'].sample,
+    });
+    await kafka.producer.send({ topic: kafka.topic('events.payment'), messages: [{ key: null, value }] });
+
+    const event = await storedEvent('payment', keyed);
+    const position = (d: {
+      orderKey: string | null;
+      orderPartition: number | null;
+      orderOffset: bigint | null;
+    }) => ({
+      key: d.orderKey,
+      partition: d.orderPartition,
+      offset: d.orderOffset,
+    });
+    expect(position(await deliveryOf(keyed, orderedSub))).toEqual({
+      key: 'PAY-ordered',
+      partition: event.sourcePartition,
+      offset: BigInt(event.sourceOffset),
+    });
+    const unordered = { key: null, partition: null, offset: null };
+    expect(position(await deliveryOf(keyed, subs.everything as string))).toEqual(unordered);
+    // An event without a key is its own key: nothing to order it by.
+    expect(position(await deliveryOf(keyless, orderedSub))).toEqual(unordered);
   });
 
   it('creates one delivery per subscription for an event id published five times', async () => {
@@ -413,6 +463,16 @@ describe('ingestion service', () => {
       expect(await res.json()).toEqual({ id, event: 'order.created', status: 'accepted' });
       await waitFor(async () => ours(await deliveriesOf(id)).length === 3);
       expect(ours(await deliveriesOf(id))).toEqual([subs.exact, subs.orders, subs.everything].sort());
+    });
+
+    it("keys an event by its aggregate id, as the producer library does: an ordered subscription's key", async () => {
+      const id = eventIdOf('http-ordered');
+      const data = { ...EVENT_CATALOG['payment.refunded'].sample, payment_id: 'PAY-over-http' };
+      const res = await post(
+        JSON.stringify({ id, event: 'payment.refunded', timestamp: '2026-01-31T10:30:00Z', data }),
+      );
+      expect(res.status).toBe(202);
+      expect((await deliveryOf(id, orderedSub)).orderKey).toBe('PAY-over-http');
     });
 
     it("carries the body's data and timestamp through Kafka to the events row as the producer wrote them", async () => {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DeliveryStatus, PrismaService } from '@smart-dairy/db';
+import { DeliveryStatus, PrismaService, SubscriptionOrdering } from '@smart-dairy/db';
 import { categoryOf } from '@smart-dairy/schemas';
 import { INGESTION_CONFIG, type IngestionConfig } from '../config';
 import type { AcceptedEvent } from './accepted-event';
@@ -101,24 +101,34 @@ export class EventStore {
 
   /**
    * Inserts the deliveries that do not exist yet and returns the tasks still owed to the
-   * dispatcher: all of them except deliveries that already reached a final state.
+   * dispatcher: all of them except deliveries that already reached a final state. A delivery to a
+   * subscription with per_key ordering gets its event's key and position in the same statement, as
+   * Postgres has the subscription then (docs/protocol.md#ordered-delivery); a keyless event is unordered.
    */
   async storeDeliveries(tasks: readonly NewDelivery[]): Promise<NewDelivery[]> {
     if (tasks.length === 0) return [];
     const inserted = await this.prisma.$queryRaw<{ id: string }[]>`
       INSERT INTO "deliveries" ("id", "event_category", "event_id", "subscription_id", "event_type", "priority",
-        "status", "next_attempt_at", "created_at", "updated_at")
+        "status", "next_attempt_at", "created_at", "updated_at", "order_key", "order_partition", "order_offset")
       SELECT v.id, split_part(v.event_type, '.', 1), v.event_id, v.subscription_id, v.event_type, v.priority::"Priority",
         ${DeliveryStatus.pending}::"DeliveryStatus",
         (now() AT TIME ZONE 'UTC') + make_interval(secs => ${this.config.PENDING_DELIVERY_LEASE_MS / 1000}::float8),
-        now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+        now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC',
+        CASE WHEN ordered."id" IS NOT NULL THEN v.key END,
+        CASE WHEN ordered."id" IS NOT NULL THEN v.partition END,
+        CASE WHEN ordered."id" IS NOT NULL THEN v.event_offset END
       FROM unnest(
         ${tasks.map((t) => t.deliveryId)}::text[],
         ${tasks.map((t) => t.eventId)}::text[],
         ${tasks.map((t) => t.subscriptionId)}::text[],
         ${tasks.map((t) => t.eventType)}::text[],
-        ${tasks.map((t) => t.priority)}::text[]
-      ) AS v(id, event_id, subscription_id, event_type, priority)
+        ${tasks.map((t) => t.priority)}::text[],
+        ${tasks.map((t) => t.position.key)}::text[],
+        ${tasks.map((t) => t.position.partition)}::int[],
+        ${tasks.map((t) => t.position.offset)}::bigint[]
+      ) AS v(id, event_id, subscription_id, event_type, priority, key, partition, event_offset)
+      LEFT JOIN "subscriptions" AS ordered ON ordered."id" = v.subscription_id AND v.key IS NOT NULL
+        AND ordered."ordering" = ${SubscriptionOrdering.per_key}::"SubscriptionOrdering"
       ON CONFLICT DO NOTHING
       RETURNING "id"`;
     if (inserted.length === tasks.length) return [...tasks];

@@ -6,6 +6,8 @@ import type { AcceptedEvent } from './accepted-event';
 export interface NewDelivery extends DeliveryTask {
   eventId: string;
   eventType: string;
+  /** The event's Kafka key and position: the order its key's deliveries keep where the subscription asks. */
+  position: { key: string | null; partition: number; offset: string };
 }
 
 /** One delivery per (event, matching subscription), ids derived so a replay maps to the same rows. */
@@ -14,7 +16,7 @@ export function fanOut(
   match: (eventType: string) => readonly string[],
 ): NewDelivery[] {
   const tasks: NewDelivery[] = [];
-  for (const { id, event } of events) {
+  for (const { id, event, key, source } of events) {
     const priority = EVENT_CATALOG[event.event].priority;
     for (const subscriptionId of match(event.event)) {
       tasks.push({
@@ -23,6 +25,7 @@ export function fanOut(
         eventType: event.event,
         subscriptionId,
         priority,
+        position: { key, partition: source.partition, offset: source.offset },
       });
     }
   }
