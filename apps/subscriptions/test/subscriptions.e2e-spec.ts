@@ -313,6 +313,23 @@ describe('subscriptions service', () => {
       expect(await auditActions(sub.id)).toEqual(['subscription.created', 'subscription.updated']);
     });
 
+    it('delivers unordered unless asked: per_key ordering is set at create or update and shown', async () => {
+      const plain = await createSubscription();
+      expect(plain).toEqual(expect.objectContaining({ ordering: 'none' }));
+      const ordered = await createSubscription({ ordering: 'per_key' });
+      expect(ordered).toEqual(expect.objectContaining({ ordering: 'per_key' }));
+      expect((await api.get(`/v1/subscriptions/${ordered.id}`)).body).toEqual(
+        expect.objectContaining({ ordering: 'per_key' }),
+      );
+      const updated = await api.patch(`/v1/subscriptions/${plain.id}`, { ordering: 'per_key' });
+      expect(updated.body).toEqual(expect.objectContaining({ ordering: 'per_key' }));
+      const row = await prisma.subscription.findUniqueOrThrow({ where: { id: plain.id } });
+      expect(row.ordering).toBe('per_key');
+      expect(
+        problemPaths(await api.post('/v1/subscriptions', { url: HOOK, events: ['*'], ordering: 'fifo' })),
+      ).toEqual(['ordering']);
+    });
+
     it('disables and enables, with the reason and time, each announced and audited', async () => {
       const sub = await createSubscription();
       const disabled = await api.post(`/v1/subscriptions/${sub.id}/disable`, { reason: 'maintenance' });
@@ -689,6 +706,30 @@ describe('subscriptions service', () => {
       ]);
       expectProblem(await api.get('/v1/deliveries/wh_00000000000000000000000000000000'), 404, 'not_found');
       expectProblem(await api.get('/v1/deliveries/nope'), 404, 'not_found');
+    });
+
+    it('says which earlier delivery of its key a delivery waits for, and a manual retry sends it out of order', async () => {
+      await api.post(`/v1/subscriptions/${subscriptionId}/enable`);
+      const ahead = await insertDelivery(subscriptionId, 'order.created', DeliveryStatus.retrying);
+      const waiting = await insertDelivery(subscriptionId, 'order.cancelled', DeliveryStatus.pending);
+      await prisma.delivery.update({ where: { id: ahead }, data: { orderKey: 'ORD-1' } });
+      await prisma.delivery.update({
+        where: { id: waiting },
+        data: { orderKey: 'ORD-1', waitingFor: ahead, nextAttemptAt: null },
+      });
+      const res = await api.get(`/v1/deliveries/${waiting}`, { key: keys.read });
+      expect(res.body).toEqual(
+        expect.objectContaining({ status: 'pending', ordering_key: 'ORD-1', waiting_for: ahead }),
+      );
+      expect((await api.get(`/v1/deliveries/${ahead}`)).body).toEqual(
+        expect.objectContaining({ ordering_key: 'ORD-1', waiting_for: null }),
+      );
+      const retried = await api.post(`/v1/deliveries/${waiting}/retry`);
+      expect(retried.status).toBe(202);
+      expect(retried.body).toEqual(expect.objectContaining({ waiting_for: null }));
+      // Both are pending or retrying: the stats below count them beside the others, then they go.
+      await prisma.delivery.deleteMany({ where: { id: { in: [ahead, waiting] } } });
+      await api.post(`/v1/subscriptions/${subscriptionId}/disable`);
     });
 
     it('counts by status over a window, with the success rate', async () => {

@@ -82,6 +82,8 @@ export class DeliveriesService {
           status: DeliveryStatus.pending,
           nextAttemptAt: pendingLeaseEnd(this.config),
           replayRequestedAt: new Date(),
+          // Sent now, out of order (docs/protocol.md#ordered-delivery): it no longer waits for an earlier one.
+          waitingFor: null,
         },
       }),
       this.prisma.auditLogEntry.create({

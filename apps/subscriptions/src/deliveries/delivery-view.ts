@@ -17,6 +17,8 @@ export function deliveryView(row: Delivery): DeliveryView {
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
     delivered_at: isoOrNull(row.deliveredAt),
+    ordering_key: row.orderKey,
+    waiting_for: row.waitingFor,
   };
 }
 

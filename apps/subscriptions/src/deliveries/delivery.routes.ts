@@ -14,14 +14,16 @@ export const DELIVERY_ROUTES = routeTable('Deliveries', {
   get: {
     method: 'get',
     path: '/v1/deliveries/:id',
-    summary: 'A delivery with every attempt',
+    summary: 'A delivery with every attempt, and the earlier delivery of its key it waits for, if any',
     scopes: ['read'],
     response: DeliveryDetailView,
   },
   retry: {
     method: 'post',
     path: '/v1/deliveries/:id/retry',
-    summary: 'Send a delivery again now, as a new attempt of the same delivery id',
+    summary:
+      'Send a delivery again now, as a new attempt of the same delivery id; for an ordered subscription, ' +
+      'out of order',
     body: EmptyBody,
     status: 202,
     response: DeliveryView,

@@ -36,6 +36,20 @@ export const DeliveryView = z.object({
   created_at: timestamp,
   updated_at: timestamp,
   delivered_at: timestamp.nullable(),
+  ordering_key: z
+    .string()
+    .nullable()
+    .describe("The event's key when the subscription delivers in order per key (`ordering: per_key`)")
+    .meta({ examples: ['ORD-2024-001'] }),
+  waiting_for: z
+    .string()
+    .regex(DELIVERY_ID)
+    .nullable()
+    .describe(
+      'Set while the delivery waits for an earlier delivery of its key: the id of that one, which must be ' +
+        'delivered or dead-lettered first. null when it does not wait',
+    )
+    .meta({ examples: ['wh_5f2b8c0e9d3a4b6c8e1f2a3b4c5d6e7f'] }),
 });
 export type DeliveryView = z.output<typeof DeliveryView>;
 

@@ -15,6 +15,7 @@ export function subscriptionView(row: Subscription, rotationDue: boolean, now: D
     description: row.description,
     metadata: storedMetadata.parse(row.metadata),
     rate_limit_per_second: row.rateLimitPerSecond,
+    ordering: row.ordering,
     disabled_reason: row.disabledReason,
     disabled_at: isoOrNull(row.disabledAt),
     failing_since: isoOrNull(row.failingSince),

@@ -51,12 +51,23 @@ const rateLimit = z
 
 const description = text(1000);
 
+const ordering = z
+  .enum(['none', 'per_key'])
+  .describe(
+    '`per_key`: the events of one key (the aggregate id: `order_id`, `payment_id`, ...) are sent one after ' +
+      'the other, each once the earlier ones were delivered or dead-lettered; priorities do not apply ' +
+      'between them. A dead letter lets the next event go; its replay, or a manual retry, is sent out of ' +
+      'order. Applies to events that arrive after the change. `none` (the default): sent as soon as possible.',
+  )
+  .meta({ examples: ['per_key'] });
+
 export const CreateSubscriptionBody = z.strictObject({
   url,
   events,
   description: description.optional(),
   metadata: metadata.optional(),
   rate_limit_per_second: rateLimit.optional(),
+  ordering: ordering.default('none'),
 });
 export type CreateSubscriptionInput = z.output<typeof CreateSubscriptionBody>;
 
@@ -66,6 +77,7 @@ export const UpdateSubscriptionBody = z.strictObject({
   description: description.nullable().optional().describe('null removes it'),
   metadata: metadata.optional().describe('Replaces the whole map'),
   rate_limit_per_second: rateLimit.nullable().optional().describe('null removes the limit'),
+  ordering: ordering.optional(),
 });
 export type UpdateSubscriptionInput = z.output<typeof UpdateSubscriptionBody>;
 
@@ -91,6 +103,7 @@ export const SubscriptionView = z.object({
   description: z.string().nullable(),
   metadata: z.record(z.string(), z.string()),
   rate_limit_per_second: z.number().int().nullable(),
+  ordering,
   disabled_reason: z.string().nullable(),
   disabled_at: timestamp.nullable(),
   failing_since: timestamp.nullable().describe('Start of the current run of failed deliveries'),

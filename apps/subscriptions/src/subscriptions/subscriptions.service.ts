@@ -69,11 +69,15 @@ export class SubscriptionsService {
           description: input.description,
           metadata: input.metadata,
           rateLimitPerSecond: input.rate_limit_per_second,
+          ordering: input.ordering,
           secretCiphertext: this.cipher.encrypt(secret, { subscriptionId: id, slot: 'current' }),
         },
       }),
       this.prisma.auditLogEntry.create({
-        data: auditEntry(actor, 'subscription.created', 'subscription', id, { events: input.events }),
+        data: auditEntry(actor, 'subscription.created', 'subscription', id, {
+          events: input.events,
+          ordering: input.ordering,
+        }),
       }),
     ]);
     this.logger.info({ subscriptionId: id, events: input.events }, 'subscription created');
@@ -107,6 +111,7 @@ export class SubscriptionsService {
       description: input.description,
       metadata: input.metadata,
       rateLimitPerSecond: input.rate_limit_per_second,
+      ordering: input.ordering,
     }));
     return this.view(row);
   }
