@@ -182,6 +182,19 @@ describe('dlq-review service', () => {
       expect(await prisma.deadLetterEntry.count({ where: { deliveryId: letter.deliveryId } })).toBe(1);
     });
 
+    it('says of an ordered delivery that later events of its key went ahead of it', async () => {
+      const orderedLetter = deadLetter({ subscriptionId: subscription(), orderingKey: 'ORD-2024-001' });
+      const plain = deadLetter({ subscriptionId: subscription() });
+      await publishDeadLetters(kafka, [orderedLetter, plain]);
+      await arrived([orderedLetter, plain]);
+      const entry = async (letter: DeadLetter) =>
+        (await call<Entry>(keys.read, `/v1/dlq/${entryIdOf(letter.deliveryId)}`)).body;
+      expect(await entry(orderedLetter)).toMatchObject({
+        ordering: { key: 'ORD-2024-001', later_events_went_ahead: true },
+      });
+      expect(await entry(plain)).toMatchObject({ ordering: null });
+    });
+
     it('puts a retrying entry back to pending with the replay’s attempts when it fails again', async () => {
       const letter = deadLetter({ subscriptionId: subscription() }, 2);
       await publishDeadLetters(kafka, [letter]);

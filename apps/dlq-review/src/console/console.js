@@ -228,6 +228,12 @@
       ],
     ];
     if (entry.history_shortened) facts.push(['History', shortenedHistory(entry)]);
+    if (entry.ordering) {
+      facts.push([
+        'Ordered',
+        `key ${entry.ordering.key}: later events of the key went ahead; a replay is sent out of order`,
+      ]);
+    }
     if (entry.resolved_at) facts.push(['Resolved', time(entry.resolved_at)]);
     if (entry.archived_at) facts.push(['Archived', time(entry.archived_at)]);
     $('detail-facts').replaceChildren(

@@ -44,16 +44,16 @@ export class EntryStore {
       (l) => Prisma.sql`(${entryIdOf(l.deliveryId)}, ${l.deliveryId}, ${l.subscriptionId}, ${l.eventId},
         ${l.eventType}, ${l.priority}::"Priority", ${JSON.stringify(payloadOf(l))}::jsonb,
         ${JSON.stringify(l.history)}::jsonb, ${l.omittedAttempts ?? 0}, ${l.finalError}, ${l.errorClass},
-        ${utc(l.movedAt)}, ${now})`,
+        ${utc(l.movedAt)}, ${now}, ${l.orderingKey ?? null})`,
     );
     return this.prisma.$executeRaw`
       INSERT INTO "dead_letter_entries" ("id", "delivery_id", "subscription_id", "event_id", "event_type",
         "priority", "payload", "history", "omitted_attempts", "final_error", "error_class", "moved_at",
-        "updated_at")
+        "updated_at", "ordering_key")
       VALUES ${Prisma.join(rows)}
       ON CONFLICT ("delivery_id") DO UPDATE SET
         "priority" = EXCLUDED."priority", "payload" = EXCLUDED."payload", "history" = EXCLUDED."history",
-        "omitted_attempts" = EXCLUDED."omitted_attempts",
+        "omitted_attempts" = EXCLUDED."omitted_attempts", "ordering_key" = EXCLUDED."ordering_key",
         "final_error" = EXCLUDED."final_error", "error_class" = EXCLUDED."error_class",
         "moved_at" = EXCLUDED."moved_at", "review_status" = 'pending', "resolved_at" = NULL,
         "archived_at" = NULL, "updated_at" = EXCLUDED."updated_at"

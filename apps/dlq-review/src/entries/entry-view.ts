@@ -43,6 +43,7 @@ export const SUMMARY_COLUMNS = {
   lastReplayedAt: true,
   resolvedAt: true,
   archivedAt: true,
+  orderingKey: true,
 } as const satisfies Prisma.DeadLetterEntrySelect;
 
 type SummaryRow = Pick<DeadLetterEntry, keyof typeof SUMMARY_COLUMNS>;
@@ -65,6 +66,21 @@ export const EntrySummary = z.object({
   last_replayed_at: timestamp.nullable(),
   resolved_at: timestamp.nullable(),
   archived_at: timestamp.nullable(),
+  ordering: z
+    .object({
+      key: z.string().describe("The event's ordering key"),
+      later_events_went_ahead: z
+        .literal(true)
+        .describe(
+          'The dead letter let the later events of the key go: they were sent without waiting for it',
+        ),
+    })
+    .nullable()
+    .describe(
+      'Set when the subscription delivers in order per key (`ordering: per_key`). A replay of this entry is ' +
+        'sent out of order, after later events of its key',
+    )
+    .meta({ examples: [{ key: 'ORD-2024-001', later_events_went_ahead: true }] }),
 });
 export type EntrySummary = z.output<typeof EntrySummary>;
 
@@ -114,6 +130,7 @@ export function summaryOf(row: SummaryRow): EntrySummary {
     last_replayed_at: iso(row.lastReplayedAt),
     resolved_at: iso(row.resolvedAt),
     archived_at: iso(row.archivedAt),
+    ordering: row.orderingKey === null ? null : { key: row.orderingKey, later_events_went_ahead: true },
   };
 }
 

@@ -19,7 +19,9 @@ export const DLQ_ROUTES = routeTable('Dead letter queue', {
   replayMany: {
     method: 'post',
     path: '/v1/dlq/replay',
-    summary: 'Replay the pending entries named or selected by a filter, oldest first',
+    summary:
+      'Replay the pending entries named or selected by a filter, oldest first; those of ordered subscriptions ' +
+      'out of order',
     body: bulkSelectionSchema,
     status: 202,
     response: ReplayCounts,
@@ -41,7 +43,9 @@ export const DLQ_ROUTES = routeTable('Dead letter queue', {
   replay: {
     method: 'post',
     path: `${ONE}/replay`,
-    summary: 'Send the delivery again: same delivery id, fresh retry budget',
+    summary:
+      'Send the delivery again: same delivery id, fresh retry budget; for an ordered subscription, out of ' +
+      'order (see `ordering`)',
     status: 202,
     response: EntrySummary,
     problems: ['conflict'],
