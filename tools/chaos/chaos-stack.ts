@@ -1,4 +1,4 @@
-import type { PrismaService } from '@smart-dairy/db';
+import type { PrismaService, SubscriptionOrdering } from '@smart-dairy/db';
 import { INTERNAL_TOPICS, KafkaClient } from '@smart-dairy/kafka';
 import { deadLetterCodec } from '@smart-dairy/messages';
 import { EventPublisher } from '@smart-dairy/producer';
@@ -26,6 +26,8 @@ export interface EndpointPlan {
   events: string[];
   /** What the endpoint does, request by request (the last behaviour repeats); 200 when omitted. */
   script?: Behaviour[];
+  /** Ordered delivery per key (docs/protocol.md#ordered-delivery); unordered when omitted. */
+  ordering?: SubscriptionOrdering;
 }
 
 export interface StackOptions {
@@ -70,6 +72,8 @@ export interface TimedReceipt extends Receipt {
 export interface PublishedEvent {
   id: string;
   type: EventType;
+  /** The Kafka key a keyed load gave it (see LoadPlan.keys). */
+  key?: string;
   /** When Kafka acknowledged it. */
   at: number;
 }
@@ -157,6 +161,7 @@ export class ChaosStack {
       const row = await createSubscriptionRow(this.prisma, {
         events: plan.events,
         url: this.receiver.url(plan.path),
+        ordering: plan.ordering,
       });
       this.receiver.endpoint(plan.path, row.secret, ...(plan.script ?? []));
       this.segments.push({ path: plan.path, fromHit: 0, script: plan.script ?? [] });
@@ -237,9 +242,9 @@ export class ChaosStack {
   }
 
   /** Records acknowledged events, also those published some other way (HTTP), as owed. */
-  owe(events: readonly { id: string; type: EventType }[]): void {
+  owe(events: readonly Omit<PublishedEvent, 'at'>[]): void {
     const at = Date.now();
-    for (const { id, type } of events) this.published.push({ id, type, at });
+    for (const event of events) this.published.push({ ...event, at });
   }
 
   get events(): readonly PublishedEvent[] {

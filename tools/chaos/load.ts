@@ -12,8 +12,13 @@ export interface LoadPlan {
   durationMs: number;
   /** Cycled through in order, so every category topic gets its share. */
   types: readonly EventType[];
-  /** Called with each batch once Kafka acknowledged it. */
-  onPublished: (events: readonly { id: string; type: EventType }[]) => void;
+  /**
+   * Events keyed `<runId>-key-<n mod keys>` instead of by their ids, each key going through the types in
+   * turn; one key per event when omitted.
+   */
+  keys?: number;
+  /** Called with each batch once Kafka acknowledged it, in publish order. */
+  onPublished: (events: readonly { id: string; type: EventType; key?: string }[]) => void;
 }
 
 export interface LoadResult {
@@ -27,9 +32,14 @@ const MAX_BATCH = 500;
 const OVERRUN_MS = 60_000;
 
 /** An event of the plan: catalog sample data with the id as marker, keyed by its id to spread partitions. */
-export function chaosEvent(id: string, type: EventType): EventToPublish {
+export function chaosEvent(id: string, type: EventType, key = id): EventToPublish {
   const data = { ...EVENT_CATALOG[type].sample, [EVENT_ID_FIELD]: id };
-  return { type, data, id, key: id } as EventToPublish;
+  return { type, data, id, key } as EventToPublish;
+}
+
+/** The key of the `n`-th event of a plan with `keys` keys (see LoadPlan.keys). */
+export function loadKey(runId: string, n: number, keys: number): string {
+  return `${runId}-key-${n % keys}`;
 }
 
 /**
@@ -52,10 +62,17 @@ export async function runLoad(publisher: EventPublisher, plan: LoadPlan): Promis
     }
     const batch = Array.from({ length: Math.min(MAX_BATCH, due - published) }, (_, i) => {
       const n = published + i;
-      return { id: `${plan.runId}-${n}`, type: nth(plan.types, n) };
+      const { keys } = plan;
+      return keys
+        ? {
+            id: `${plan.runId}-${n}`,
+            type: nth(plan.types, Math.floor(n / keys)),
+            key: loadKey(plan.runId, n, keys),
+          }
+        : { id: `${plan.runId}-${n}`, type: nth(plan.types, n) };
     });
     try {
-      await publisher.publishMany(batch.map((e) => chaosEvent(e.id, e.type)));
+      await publisher.publishMany(batch.map((e) => chaosEvent(e.id, e.type, e.key)));
     } catch {
       failedSends++;
       await sleep(TICK_MS * 10);
