@@ -36,7 +36,8 @@ describe('bench:smoke', () => {
         },
       },
       SMOKE_VOLUMES,
-      { budgetMs: 150_000, log: () => undefined },
+      // S1 as `--ordered` runs it, so that path of the harness is exercised too.
+      { budgetMs: 150_000, log: () => undefined, ordered: true },
     );
   }, 240_000);
 
@@ -56,6 +57,8 @@ describe('bench:smoke', () => {
     expect(result.delivered).toBe(s1.events * subscriptions);
     expect(result.persisted).toMatchObject({ complete: true, withSuccessfulAttempt: result.delivered });
     expect(Object.keys(result.resources)).toEqual(expect.arrayContaining(['ingestion', 'dispatcher']));
+    expect(result.ordering?.ordered.delivered).toBe(s1.events);
+    expect(result.ordering?.unordered.delivered).toBe(s1.events * (subscriptions - 1));
   });
 
   it('S2: every paced delivery arrived', () => {

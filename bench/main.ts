@@ -5,6 +5,7 @@
 //   --smoke        the test suite's tiny volumes on the dedicated broker; prints, writes nothing
 //   --only s1,s3   just these parts (ceilings, s1, s2, s3, s4)
 //   --secure       the broker listens on SASL_SSL only (SCRAM, standard authorizer, the ACLs of docs/deploy.md)
+//   --ordered      S1's first subscription delivers in order per key; its own figures are reported apart
 import { dropDatabase } from '@smart-dairy/db';
 import {
   BROKER_ADMIN,
@@ -132,6 +133,7 @@ async function main(): Promise<void> {
       smoke: { type: 'boolean' },
       only: { type: 'string' },
       secure: { type: 'boolean' },
+      ordered: { type: 'boolean' },
     },
   });
   const only = flags.only?.split(',').map((p) => p.trim());
@@ -168,6 +170,7 @@ async function main(): Promise<void> {
       budgetMs: RUN_BUDGET_MS - (Date.now() - started.getTime()),
       otherProcesses: brokerPid(),
       only: only as Part[] | undefined,
+      ordered: Boolean(flags.ordered),
       onCleanup: (cleanup) => {
         for (const signal of ['SIGINT', 'SIGTERM'] as const) {
           process.once(signal, () => {
@@ -204,7 +207,7 @@ async function main(): Promise<void> {
   };
   const markdown = renderMarkdown(results);
   if (!flags.smoke) {
-    const suffix = `${only ? `-${only.join('-')}` : ''}${profileDir ? '-profile' : ''}`;
+    const suffix = `${only ? `-${only.join('-')}` : ''}${flags.ordered ? '-ordered' : ''}${profileDir ? '-profile' : ''}`;
     const base = join(RESULTS_DIR, `${stamp}${suffix}`);
     mkdirSync(RESULTS_DIR, { recursive: true });
     writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);

@@ -1,6 +1,7 @@
 import type { ProfileSummary } from './cpu-profile.ts';
 import { microsPerDelivery, type BenchResults } from './report.ts';
 import { failed, type Outcome } from './run-bench.ts';
+import type { Tally } from './scenarios.ts';
 import type { LatencySummary } from './stats.ts';
 
 type Row = (string | number)[];
@@ -24,6 +25,27 @@ function section<T extends object>(title: string, outcome: Outcome<T>, body: (r:
 }
 
 const e2e = (l: LatencySummary) => latency('publish → verified receipt p50 / p95 / p99 / max', l);
+
+/** S1 with `--ordered`: the ordered subscription's own figures beside the nine unordered ones'. */
+function orderingTable({ ordered, unordered }: { ordered: Tally; unordered: Tally }): string {
+  return table(
+    ['figure', 'ordered (1 subscription)', 'unordered (9 subscriptions)'],
+    [
+      ['delivered, verified', fmt(ordered.delivered), fmt(unordered.delivered)],
+      ['received more than once', fmt(ordered.repeated), fmt(unordered.repeated)],
+      [
+        'sustained deliveries/s (middle 90%)',
+        fmt(ordered.rate.sustainedPerSecond),
+        fmt(unordered.rate.sustainedPerSecond),
+      ],
+      [
+        'publish → verified receipt p50 / p99',
+        `${fmt(ordered.latency.p50)} / ${fmt(ordered.latency.p99)} ms`,
+        `${fmt(unordered.latency.p50)} / ${fmt(unordered.latency.p99)} ms`,
+      ],
+    ],
+  );
+}
 
 /** The human summary written next to the JSON. */
 export function renderMarkdown(results: BenchResults): string {
@@ -102,6 +124,12 @@ export function renderMarkdown(results: BenchResults): string {
             latency('request (dispatcher attempt) p50 / p95 / p99 / max', s.attemptLatencyMs),
           ],
         ),
+        ...(s.ordering
+          ? [
+              '\nWith `--ordered`, the ordered subscription apart from the nine others:\n',
+              orderingTable(s.ordering),
+            ]
+          : []),
         '\nResources during S1 (from the first publish until every delivery was persisted):\n',
         table(
           [

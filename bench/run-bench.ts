@@ -88,6 +88,7 @@ export async function runBench(
     log,
     otherProcesses = {},
     only,
+    ordered = false,
     onCleanup,
   }: {
     budgetMs: number;
@@ -96,6 +97,8 @@ export async function runBench(
     otherProcesses?: Record<string, number>;
     /** Runs only these parts (a profile run of S1, say); all when absent. */
     only?: readonly Part[];
+    /** S1's first subscription ordered per key (`--ordered`). */
+    ordered?: boolean;
     /** Receives what stops the receiver and the services, for a run interrupted by a signal. */
     onCleanup?: (cleanup: () => Promise<void>) => void;
   },
@@ -137,6 +140,7 @@ export async function runBench(
       subscriptions: volumes.subscriptions,
       deliveryPartitions: Number(stack.env().KAFKA_DELIVERY_PARTITIONS ?? DELIVERY_PARTITIONS_DEFAULT),
       deadline,
+      ordered,
       log,
     };
     const { ceilings: c } = volumes;

@@ -25,6 +25,8 @@ export interface ScenarioContext {
   deliveryPartitions: number;
   /** performance.now() by which every wait gives up, so the whole run stays within its budget. */
   deadline: number;
+  /** S1 with its first subscription ordered per key (`--ordered`). */
+  ordered: boolean;
   log: (message: string) => void;
 }
 
@@ -47,11 +49,18 @@ export interface Tally {
 const WARM_UP_TIMEOUT_MS = 60_000;
 const PERSIST_TIMEOUT_MS = 120_000;
 
-async function subscribe(ctx: ScenarioContext, scenario: string, count: number): Promise<Endpoints> {
+/** The scenario's subscriptions; the first `ordered` of them with per_key ordering. */
+async function subscribe(
+  ctx: ScenarioContext,
+  scenario: string,
+  count: number,
+  ordered: number,
+): Promise<Endpoints> {
   const paths = Array.from({ length: count }, (_, i) => `${ctx.runTag}/${scenario}/e${i}`);
   const subscriptionIds: string[] = [];
-  for (const path of paths) {
-    const created = await ctx.api.create(ctx.receiver.url(path), [BENCH_EVENT_TYPE]);
+  for (const [i, path] of paths.entries()) {
+    const ordering = i < ordered ? 'per_key' : 'none';
+    const created = await ctx.api.create(ctx.receiver.url(path), [BENCH_EVENT_TYPE], ordering);
     ctx.receiver.endpoint(path, created.secret);
     subscriptionIds.push(created.id);
   }
@@ -65,8 +74,9 @@ async function subscribe(ctx: ScenarioContext, scenario: string, count: number):
 async function prepare(
   ctx: ScenarioContext,
   scenario: string,
+  ordered = 0,
 ): Promise<{ endpoints: Endpoints; load: EventLoad }> {
-  const endpoints = await subscribe(ctx, scenario, ctx.subscriptions);
+  const endpoints = await subscribe(ctx, scenario, ctx.subscriptions, ordered);
   const load = new EventLoad(ctx.publisher, `${ctx.runTag}-${scenario}`);
   const { paths } = endpoints;
   await load.probeUntil(() => paths.every((p) => ctx.receiver.receipts(p).length > 0), WARM_UP_TIMEOUT_MS);
@@ -131,6 +141,11 @@ async function persisted(ctx: ScenarioContext, ids: readonly string[], expected:
 export interface ThroughputResult extends Tally {
   events: number;
   subscriptions: number;
+  /**
+   * With `--ordered`: the ordered subscription's own figures, and the nine others' (each event has a key
+   * of its own, its order id, as in S1 without it).
+   */
+  ordering?: { ordered: Tally; unordered: Tally };
   persisted: PersistedCounts & { complete: boolean; afterLastReceiptMs: number };
   /** First publish to the last delivery persisted. */
   endToEndPerSecond: number;
@@ -144,14 +159,21 @@ export async function throughput(
   ctx: ScenarioContext,
   { events, timeoutMs }: { events: number; timeoutMs: number },
 ): Promise<ThroughputResult> {
-  const { endpoints, load } = await prepare(ctx, 's1');
-  ctx.log(`S1: publishing ${events} events to ${ctx.subscriptions} subscriptions`);
+  const { endpoints, load } = await prepare(ctx, 's1', ctx.ordered ? 1 : 0);
+  ctx.log(
+    `S1: publishing ${events} events to ${ctx.subscriptions} subscriptions` +
+      (ctx.ordered ? ', the first one ordered per key' : ''),
+  );
   const sampler = new ResourceSampler(ctx.pids(), ctx.metricsUrls()).start();
   const started = performance.now();
   await load.burst(events);
   const publishMs = performance.now() - started;
   await allDelivered(ctx, endpoints.paths, events, timeoutMs);
   const result = tally(ctx, endpoints.paths, load);
+  const [orderedPath, ...unorderedPaths] = endpoints.paths as [string, ...string[]];
+  const ordering = ctx.ordered
+    ? { ordered: tally(ctx, [orderedPath], load), unordered: tally(ctx, unorderedPaths, load) }
+    : undefined;
   const lastReceipt = latestReceipt(ctx, endpoints.paths);
   const stored = await persisted(ctx, endpoints.subscriptionIds, result.expected);
   const resources = sampler.stop();
@@ -161,6 +183,7 @@ export async function throughput(
     ...result,
     events,
     subscriptions: ctx.subscriptions,
+    ...(ordering && { ordering }),
     persisted: {
       ...stored.counts,
       complete: stored.complete,

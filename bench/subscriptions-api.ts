@@ -13,8 +13,17 @@ export class SubscriptionsApi {
     this.adminKey = adminKey;
   }
 
-  async create(url: string, events: string[]): Promise<CreatedSubscription> {
-    const body = await this.call('POST', '/v1/subscriptions', 201, { url, events, description: 'bench' });
+  async create(
+    url: string,
+    events: string[],
+    ordering: 'none' | 'per_key' = 'none',
+  ): Promise<CreatedSubscription> {
+    const body = await this.call('POST', '/v1/subscriptions', 201, {
+      url,
+      events,
+      ordering,
+      description: 'bench',
+    });
     return body as CreatedSubscription;
   }
 
