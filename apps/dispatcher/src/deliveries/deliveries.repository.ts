@@ -95,28 +95,32 @@ export class DeliveriesRepository {
   }
 
   /**
-   * Parks deliveries behind the earlier ones of their keys, and returns those it parked. Each wait is taken
-   * only if the one ahead has still not ended, checked under a share lock on it: the statement that ends it
-   * then waits for this one to commit, so the release that follows it in `releaseWaits` sees the wait. A
-   * delivery a replay was asked for meanwhile, or that ended, is not parked.
+   * Parks deliveries behind the earlier ones of their keys, and returns those it parked: each only if the
+   * one ahead has not ended, and the delivery is still to be sent without a replay asked for it. The one
+   * ahead may end just after (see KeyOrdering.holdBack).
    */
   async park(waits: readonly Wait[]): Promise<Set<string>> {
     if (waits.length === 0) return new Set();
     const parked = await this.prisma.$queryRaw<{ id: string }[]>`
-      WITH ahead AS (
-        SELECT p."id" FROM "deliveries" AS p
-        WHERE p."id" = ANY(${waits.map((w) => w.behind)}::text[]) AND p."order_released_at" IS NULL
-        FOR SHARE
-      )
       UPDATE "deliveries" AS d
       SET "waiting_for" = v.behind, "next_attempt_at" = NULL, "updated_at" = now() AT TIME ZONE 'UTC'
       FROM unnest(${waits.map((w) => w.deliveryId)}::text[], ${waits.map((w) => w.behind)}::text[])
         AS v(id, behind)
-      JOIN ahead ON ahead."id" = v.behind
+      JOIN "deliveries" AS ahead ON ahead."id" = v.behind AND ahead."order_released_at" IS NULL
       WHERE d."id" = v.id AND d."replay_requested_at" IS NULL
         AND d."status" IN (${DeliveryStatus.pending}::"DeliveryStatus", ${DeliveryStatus.retrying}::"DeliveryStatus")
       RETURNING d."id"`;
     return new Set(parked.map((row) => row.id));
+  }
+
+  /** Those of these deliveries that have ended (delivered or dead-lettered once) or no longer exist. */
+  async endedAmong(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const ended = await this.prisma.$queryRaw<{ id: string }[]>`
+      SELECT v.id FROM unnest(${ids}::text[]) AS v(id)
+      LEFT JOIN "deliveries" AS p ON p."id" = v.id
+      WHERE p."id" IS NULL OR p."order_released_at" IS NOT NULL`;
+    return new Set(ended.map((row) => row.id));
   }
 
   /**

@@ -142,7 +142,7 @@ export class AttemptRecorder implements BeforeApplicationShutdown, OnApplication
       ...(failed.size ? [this.startFailureRuns(failed)] : []),
     ]);
     await this.publish(writes, new Set(endedRuns.map((row) => row.id)));
-    // Only once the ends are committed: a wait taken meanwhile is then either seen here or not taken.
+    // Only once the ends are committed: a wait taken meanwhile is seen here, or sees the end itself.
     await this.ordering.release(ended);
   }
 
