@@ -22,6 +22,12 @@ export interface ConsumerOptions {
    * the consumer's budgets and commits below the lowest unfinished offset.
    */
   completion?: 'chunks' | 'tracked';
+  /**
+   * `round-robin` (the default) spreads every topic's partitions over the members on its own.
+   * `co-partitioned`: partition N of every topic goes to the same member, so messages keyed alike on
+   * several topics (a subscription's tasks of every priority) are all read by one replica.
+   */
+  assignment?: 'round-robin' | 'co-partitioned';
   maxWaitTimeInMs?: number;
 }
 
