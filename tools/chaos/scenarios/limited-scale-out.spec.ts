@@ -1,6 +1,8 @@
-import { maxInWindow } from './limited-scale-out';
+import { fullestWindow } from './limited-scale-out';
 
-describe('maxInWindow', () => {
+const maxInWindow = (times: number[], windowMs: number) => fullestWindow(times, windowMs).count;
+
+describe('fullestWindow', () => {
   it('counts the fullest window, which holds its start but not its end', () => {
     expect(maxInWindow([0, 500, 999, 1_000, 1_200, 1_900], 1_000)).toBe(4);
     expect(maxInWindow([0, 1_000, 2_000], 1_000)).toBe(1);
@@ -11,8 +13,8 @@ describe('maxInWindow', () => {
     expect(maxInWindow([42], 1_000)).toBe(1);
   });
 
-  it('finds a burst of 21 requests 50 ms apart within one second', () => {
+  it('finds a burst of 21 requests 49 ms apart within one second, and where it starts', () => {
     const burst = Array.from({ length: 21 }, (_, i) => 10_000 + i * 49);
-    expect(maxInWindow([0, 100, ...burst, 20_000], 1_000)).toBe(21);
+    expect(fullestWindow([0, 100, ...burst, 20_000], 1_000)).toEqual({ count: 21, from: 10_000 });
   });
 });
