@@ -26,149 +26,121 @@ const LOGICAL_OPERATORS = ['$and', '$or', '$not'];
  * input is anything a JSON request body or a jsonb column holds.
  */
 export function parseFilter(source: unknown): ParsedFilter {
-  if (!isObject(source))
+  if (!isObject(source)) {
     return failed([{ at: [], message: `must be an object of conditions, such as ${EXAMPLE}` }]);
+  }
   if (jsonBytesUpTo(source, FILTER_LIMITS.maxBytes) > FILTER_LIMITS.maxBytes) {
     return failed([{ at: [], message: `is longer than ${FILTER_LIMITS.maxBytes} bytes of JSON` }]);
   }
-  const problems: FilterProblem[] = [];
-  const node = clauses(source, [], 0, problems);
-  if (node) {
-    const conditions = conditionCount(node);
-    if (conditions > FILTER_LIMITS.maxConditions) {
-      problems.push({
-        at: [],
-        message: `has ${conditions} conditions; at most ${FILTER_LIMITS.maxConditions}`,
-      });
-    }
+  const parser = new FilterParser();
+  const node = parser.clauses(source, [], 0);
+  const conditions = node ? conditionCount(node) : 0;
+  if (conditions > FILTER_LIMITS.maxConditions) {
+    parser.problem([], `has ${conditions} conditions; at most ${FILTER_LIMITS.maxConditions}`);
   }
-  return node && problems.length === 0 ? { ok: true, node } : failed(problems);
+  return node && parser.problems.length === 0 ? { ok: true, node } : failed(parser.problems);
 }
 
 function failed(problems: readonly FilterProblem[]): ParsedFilter {
   return { ok: false, problems };
 }
 
-/** An object's members all hold: one node, or their `and`. */
-function clauses(
-  object: Readonly<Record<string, unknown>>,
-  at: FilterLocation,
-  depth: number,
-  problems: FilterProblem[],
-): FilterNode | undefined {
-  const keys = Object.keys(object);
-  if (keys.length === 0) {
-    problems.push({ at, message: 'must hold at least one condition' });
+/** Walks one filter; a method answers undefined for a part with problems, which it has recorded. */
+class FilterParser {
+  readonly problems: FilterProblem[] = [];
+
+  problem(at: FilterLocation, message: string): undefined {
+    this.problems.push({ at, message });
     return undefined;
   }
-  const nodes = keys.map((key) => clause(key, object[key], [...at, key], depth, problems));
-  if (!nodes.every((node) => node !== undefined)) return undefined;
-  return nodes.length === 1 ? nodes[0] : { kind: 'and', at, nodes };
-}
 
-function clause(
-  key: string,
-  value: unknown,
-  at: FilterLocation,
-  depth: number,
-  problems: FilterProblem[],
-): FilterNode | undefined {
-  if (LOGICAL_OPERATORS.includes(key)) {
-    if (depth >= FILTER_LIMITS.maxDepth) {
-      problems.push({ at, message: `$and, $or and $not nest at most ${FILTER_LIMITS.maxDepth} deep` });
-      return undefined;
+  /** An object's members all hold: one node, or their `and`. */
+  clauses(
+    object: Readonly<Record<string, unknown>>,
+    at: FilterLocation,
+    depth: number,
+  ): FilterNode | undefined {
+    const keys = Object.keys(object);
+    if (keys.length === 0) return this.problem(at, 'must hold at least one condition');
+    const nodes = all(keys.map((key) => this.clause(key, object[key], [...at, key], depth)));
+    return nodes && (nodes.length === 1 ? nodes[0] : { kind: 'and', at, nodes });
+  }
+
+  private clause(key: string, value: unknown, at: FilterLocation, depth: number): FilterNode | undefined {
+    if (LOGICAL_OPERATORS.includes(key)) {
+      if (depth >= FILTER_LIMITS.maxDepth) {
+        return this.problem(at, `$and, $or and $not nest at most ${FILTER_LIMITS.maxDepth} deep`);
+      }
+      return key === '$not' ? this.negation(value, at, depth + 1) : this.branches(key, value, at, depth + 1);
     }
-    return key === '$not'
-      ? negation(value, at, depth + 1, problems)
-      : branches(key, value, at, depth + 1, problems);
+    if (key.startsWith('$')) {
+      return this.problem(
+        at,
+        isFieldOperator(key)
+          ? `${key} applies to a field, as in {"data.status": {"${key}": ...}}`
+          : `unknown operator ${key}; combine conditions with $and, $or and $not`,
+      );
+    }
+    return this.field(key, value, at);
   }
-  if (key.startsWith('$')) {
-    problems.push({
-      at,
-      message: isFieldOperator(key)
-        ? `${key} applies to a field, as in {"data.status": {"${key}": ...}}`
-        : `unknown operator ${key}; combine conditions with $and, $or and $not`,
-    });
-    return undefined;
+
+  private negation(value: unknown, at: FilterLocation, depth: number): FilterNode | undefined {
+    if (!isObject(value)) return this.problem(at, 'must be an object of conditions');
+    const node = this.clauses(value, at, depth);
+    return node && { kind: 'not', at, node };
   }
-  return field(key, value, at, problems);
+
+  private branches(key: string, value: unknown, at: FilterLocation, depth: number): FilterNode | undefined {
+    if (!Array.isArray(value) || value.length === 0) {
+      return this.problem(at, 'must be a non-empty array of objects of conditions');
+    }
+    const nodes = all(
+      value.map((item: unknown, i) =>
+        isObject(item)
+          ? this.clauses(item, [...at, i], depth)
+          : this.problem([...at, i], 'must be an object of conditions'),
+      ),
+    );
+    return nodes && { kind: key === '$or' ? 'or' : 'and', at, nodes };
+  }
+
+  /** `"data.x": value` is `$eq`; `"data.x": { "$gte": 1, "$lt": 9 }` holds when every operator does. */
+  private field(key: string, value: unknown, at: FilterLocation): FilterNode | undefined {
+    const parsed = parseFieldPath(key);
+    const path = parsed.ok ? parsed.path : this.problem(at, `field path ${parsed.message}`);
+    if (Array.isArray(value)) return this.problem(at, 'use {"$in": [...]} to match one of several values');
+    if (!isObject(value)) return this.condition(path, '$eq', value, at);
+    const operators = Object.keys(value);
+    if (operators.length === 0) {
+      return this.problem(at, `must hold at least one operator: ${FIELD_OPERATORS.join(', ')}`);
+    }
+    const nodes = all(
+      operators.map((op) =>
+        isFieldOperator(op)
+          ? this.condition(path, op, value[op], [...at, op])
+          : this.problem([...at, op], `unknown operator; use one of ${FIELD_OPERATORS.join(', ')}`),
+      ),
+    );
+    return nodes && (nodes.length === 1 ? nodes[0] : { kind: 'and', at, nodes });
+  }
+
+  private condition(
+    path: FieldPath | undefined,
+    op: FieldOperator,
+    operand: unknown,
+    at: FilterLocation,
+  ): FilterNode | undefined {
+    const found = OPERANDS[op](operand, at);
+    this.problems.push(...found);
+    if (!path || found.length > 0) return undefined;
+    // The operand was checked against its operator just above, which is what the union says.
+    return { kind: 'field', at, path, condition: { op, operand } as Condition };
+  }
 }
 
-function negation(
-  value: unknown,
-  at: FilterLocation,
-  depth: number,
-  problems: FilterProblem[],
-): FilterNode | undefined {
-  if (!isObject(value)) {
-    problems.push({ at, message: 'must be an object of conditions' });
-    return undefined;
-  }
-  const node = clauses(value, at, depth, problems);
-  return node && { kind: 'not', at, node };
-}
-
-function branches(
-  key: string,
-  value: unknown,
-  at: FilterLocation,
-  depth: number,
-  problems: FilterProblem[],
-): FilterNode | undefined {
-  if (!Array.isArray(value) || value.length === 0) {
-    problems.push({ at, message: 'must be a non-empty array of objects of conditions' });
-    return undefined;
-  }
-  const nodes = value.map((item: unknown, i) => {
-    if (isObject(item)) return clauses(item, [...at, i], depth, problems);
-    problems.push({ at: [...at, i], message: 'must be an object of conditions' });
-    return undefined;
-  });
-  if (!nodes.every((node) => node !== undefined)) return undefined;
-  return { kind: key === '$or' ? 'or' : 'and', at, nodes };
-}
-
-/** `"data.x": value` is `$eq`; `"data.x": { "$gte": 1, "$lt": 9 }` holds when every operator does. */
-function field(
-  key: string,
-  value: unknown,
-  at: FilterLocation,
-  problems: FilterProblem[],
-): FilterNode | undefined {
-  const parsed = parseFieldPath(key);
-  if (!parsed.ok) problems.push({ at, message: `field path ${parsed.message}` });
-  const path = parsed.ok ? parsed.path : undefined;
-  if (Array.isArray(value)) {
-    problems.push({ at, message: 'use {"$in": [...]} to match one of several values' });
-    return undefined;
-  }
-  if (!isObject(value)) return condition(path, '$eq', value, at, problems);
-  const operators = Object.keys(value);
-  if (operators.length === 0) {
-    problems.push({ at, message: `must hold at least one operator: ${FIELD_OPERATORS.join(', ')}` });
-    return undefined;
-  }
-  const nodes = operators.map((op) => {
-    if (isFieldOperator(op)) return condition(path, op, value[op], [...at, op], problems);
-    problems.push({ at: [...at, op], message: `unknown operator; use one of ${FIELD_OPERATORS.join(', ')}` });
-    return undefined;
-  });
-  if (!nodes.every((node) => node !== undefined)) return undefined;
-  return nodes.length === 1 ? nodes[0] : { kind: 'and', at, nodes };
-}
-
-function condition(
-  path: FieldPath | undefined,
-  op: FieldOperator,
-  operand: unknown,
-  at: FilterLocation,
-  problems: FilterProblem[],
-): FilterNode | undefined {
-  const found = OPERANDS[op](operand, at);
-  problems.push(...found);
-  if (!path || found.length > 0) return undefined;
-  // The operand was checked against its operator just above, which is what the union says.
-  return { kind: 'field', at, path, condition: { op, operand } as Condition };
+/** The nodes, if every part parsed. */
+function all(nodes: readonly (FilterNode | undefined)[]): FilterNode[] | undefined {
+  return nodes.every((node) => node !== undefined) ? [...nodes] : undefined;
 }
 
 const scalar: Operand = (value, at) => {
