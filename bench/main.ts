@@ -5,6 +5,7 @@
 //   --smoke        the test suite's tiny volumes on the dedicated broker; prints, writes nothing
 //   --only s1,s3   just these parts (ceilings, s1, s2, s3, s4)
 //   --secure       the broker listens on SASL_SSL only (SCRAM, standard authorizer, the ACLs of docs/deploy.md)
+//   --filters      every subscription gets a payload filter that every bench event matches (same deliveries)
 import { dropDatabase } from '@smart-dairy/db';
 import {
   BROKER_ADMIN,
@@ -25,6 +26,7 @@ import { readProfile, summarizeProfile, type ProfileSummary } from './cpu-profil
 import type { StackOptions } from './bench-stack.ts';
 import { renderMarkdown } from './markdown.ts';
 import { ratios, targets, type BenchResults, type Machine } from './report.ts';
+import { MATCH_EVERY_ORDER } from './payload.ts';
 import { BROKER } from './resources.ts';
 import {
   FULL_VOLUMES,
@@ -132,8 +134,10 @@ async function main(): Promise<void> {
       smoke: { type: 'boolean' },
       only: { type: 'string' },
       secure: { type: 'boolean' },
+      filters: { type: 'boolean' },
     },
   });
+  const filter = flags.filters ? MATCH_EVERY_ORDER : undefined;
   const only = flags.only?.split(',').map((p) => p.trim());
   const unknown = only?.filter((p) => !(PARTS as readonly string[]).includes(p));
   if (unknown?.length)
@@ -168,6 +172,7 @@ async function main(): Promise<void> {
       budgetMs: RUN_BUDGET_MS - (Date.now() - started.getTime()),
       otherProcesses: brokerPid(),
       only: only as Part[] | undefined,
+      filter,
       onCleanup: (cleanup) => {
         for (const signal of ['SIGINT', 'SIGTERM'] as const) {
           process.once(signal, () => {
@@ -197,6 +202,7 @@ async function main(): Promise<void> {
     },
     profiled: Boolean(profileDir),
     parts: only ?? PARTS,
+    payloadFilter: filter ?? null,
     run,
     ratios: ratioValues,
     targets: targets(run, ratioValues),
@@ -204,7 +210,7 @@ async function main(): Promise<void> {
   };
   const markdown = renderMarkdown(results);
   if (!flags.smoke) {
-    const suffix = `${only ? `-${only.join('-')}` : ''}${profileDir ? '-profile' : ''}`;
+    const suffix = `${only ? `-${only.join('-')}` : ''}${filter ? '-filters' : ''}${profileDir ? '-profile' : ''}`;
     const base = join(RESULTS_DIR, `${stamp}${suffix}`);
     mkdirSync(RESULTS_DIR, { recursive: true });
     writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);

@@ -38,7 +38,10 @@ export function renderMarkdown(results: BenchResults): string {
         (m.uncommittedFiles ? ` plus ${m.uncommittedFiles} uncommitted file(s) in the shared tree.` : '.') +
         ` **Run:** ${Math.round(results.durationSeconds / 6) / 10} min` +
         (results.profiled ? ', services under `--cpu-prof` (slower: not a headline run).' : '.') +
-        ` **Parts:** ${results.parts.join(', ')}.`,
+        ` **Parts:** ${results.parts.join(', ')}.` +
+        (results.payloadFilter
+          ? ` **Every subscription filters:** \`${JSON.stringify(results.payloadFilter)}\`.`
+          : ''),
       'Everything on one box: dedicated Kafka broker, Postgres, the four services with production settings ' +
         '(development-mode networking), and the bench process (receiver verifying every signature, producer).',
     ].join('\n\n'),

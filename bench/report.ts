@@ -1,3 +1,4 @@
+import type { FilterDocument } from '@smart-dairy/payload-filter';
 import type { ProfileSummary } from './cpu-profile.ts';
 import { BROKER, POSTGRES, type ProcessUsage } from './resources.ts';
 import { failed, type BenchRun, type BenchVolumes, type Outcome } from './run-bench.ts';
@@ -33,6 +34,8 @@ export interface BenchResults {
   profiled: boolean;
   /** The parts that ran (`--only`). */
   parts: readonly string[];
+  /** The payload filter on every subscription (`--filters`); null without. */
+  payloadFilter: FilterDocument | null;
   run: BenchRun;
   ratios: Record<string, number>;
   targets: Target[];

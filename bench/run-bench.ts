@@ -1,4 +1,5 @@
 import { KafkaClient } from '@smart-dairy/kafka';
+import type { FilterDocument } from '@smart-dairy/payload-filter';
 import { EventPublisher } from '@smart-dairy/producer';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
@@ -88,6 +89,7 @@ export async function runBench(
     log,
     otherProcesses = {},
     only,
+    filter,
     onCleanup,
   }: {
     budgetMs: number;
@@ -96,6 +98,8 @@ export async function runBench(
     otherProcesses?: Record<string, number>;
     /** Runs only these parts (a profile run of S1, say); all when absent. */
     only?: readonly Part[];
+    /** A payload filter on every subscription of every scenario (`--filters`). */
+    filter?: FilterDocument;
     /** Receives what stops the receiver and the services, for a run interrupted by a signal. */
     onCleanup?: (cleanup: () => Promise<void>) => void;
   },
@@ -135,6 +139,7 @@ export async function runBench(
       pids: () => ({ ...stack.pids(), ...otherProcesses, 'bench (receiver, publisher)': process.pid }),
       runTag,
       subscriptions: volumes.subscriptions,
+      filter,
       deliveryPartitions: Number(stack.env().KAFKA_DELIVERY_PARTITIONS ?? DELIVERY_PARTITIONS_DEFAULT),
       deadline,
       log,

@@ -1,3 +1,4 @@
+import type { FilterDocument } from '@smart-dairy/payload-filter';
 import type { EventPublisher } from '@smart-dairy/producer';
 import { waitFor } from '@smart-dairy/stack';
 import { Partitioners } from 'kafkajs';
@@ -21,6 +22,8 @@ export interface ScenarioContext {
   metricsUrls: () => Record<string, string>;
   runTag: string;
   subscriptions: number;
+  /** The payload filter every subscription gets (`--filters`); none when absent. */
+  filter?: FilterDocument;
   /** Partitions of each deliveries.<priority> topic, to tell which endpoints share one. */
   deliveryPartitions: number;
   /** performance.now() by which every wait gives up, so the whole run stays within its budget. */
@@ -51,7 +54,7 @@ async function subscribe(ctx: ScenarioContext, scenario: string, count: number):
   const paths = Array.from({ length: count }, (_, i) => `${ctx.runTag}/${scenario}/e${i}`);
   const subscriptionIds: string[] = [];
   for (const path of paths) {
-    const created = await ctx.api.create(ctx.receiver.url(path), [BENCH_EVENT_TYPE]);
+    const created = await ctx.api.create(ctx.receiver.url(path), [BENCH_EVENT_TYPE], ctx.filter);
     ctx.receiver.endpoint(path, created.secret);
     subscriptionIds.push(created.id);
   }

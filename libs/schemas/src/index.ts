@@ -45,7 +45,7 @@ export type { UserRegisteredData, UserUpdatedData } from './events/user-events';
 export { MATCH_ALL_FILTER, matchesFilter, validateFilter, type FilterValidation } from './event-filter';
 export { eventJsonSchema, type JsonSchemaDocument } from './event-json-schema';
 export { isoTimestamp, toUtcTimestamp } from './iso-timestamp';
-export { refineStorableText } from './storable-text';
+export { findUnstorableText, refineStorableText } from './storable-text';
 export { formatPath, type Problem } from './problem';
 export {
   DERIVED_EVENT_ID_PREFIX,

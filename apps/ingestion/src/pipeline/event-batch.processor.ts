@@ -40,7 +40,7 @@ export class EventBatchProcessor {
       this.logger.debug({ eventId: d.id, ...d.source }, 'duplicate event id, no new deliveries');
     }
     await this.quarantineConflicts(messages, conflicts);
-    const owed = await this.store.storeDeliveries(fanOut(fresh, (type) => this.subscriptions.match(type)));
+    const owed = await this.store.storeDeliveries(fanOut(fresh, (event) => this.subscriptions.match(event)));
     await this.handOff(owed);
     for (const e of fresh) this.metrics.accepted.inc({ event_type: e.event.event });
   }

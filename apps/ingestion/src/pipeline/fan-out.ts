@@ -1,4 +1,4 @@
-import { deliveryIdFor, EVENT_CATALOG } from '@smart-dairy/schemas';
+import { deliveryIdFor, EVENT_CATALOG, type TypedEvent } from '@smart-dairy/schemas';
 import type { DeliveryTask } from '@smart-dairy/messages';
 import type { AcceptedEvent } from './accepted-event';
 
@@ -8,15 +8,18 @@ export interface NewDelivery extends DeliveryTask {
   eventType: string;
 }
 
-/** One delivery per (event, matching subscription), ids derived so a replay maps to the same rows. */
+/**
+ * One delivery per (event, matching subscription), ids derived so a replay maps to the same rows. `match`
+ * answers the subscriptions whose event types and payload filter the event passes.
+ */
 export function fanOut(
   events: readonly AcceptedEvent[],
-  match: (eventType: string) => readonly string[],
+  match: (event: TypedEvent) => readonly string[],
 ): NewDelivery[] {
   const tasks: NewDelivery[] = [];
   for (const { id, event } of events) {
     const priority = EVENT_CATALOG[event.event].priority;
-    for (const subscriptionId of match(event.event)) {
+    for (const subscriptionId of match(event)) {
       tasks.push({
         deliveryId: deliveryIdFor({ type: event.event, id }, subscriptionId),
         eventId: id,

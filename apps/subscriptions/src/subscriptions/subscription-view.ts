@@ -1,4 +1,5 @@
 import type { Subscription } from '@smart-dairy/db';
+import type { FilterDocument } from '@smart-dairy/payload-filter';
 import { z } from 'zod';
 import { isoOrNull } from '../http/fields';
 import type { SecretView, SubscriptionView } from './subscription.schemas';
@@ -15,6 +16,8 @@ export function subscriptionView(row: Subscription, rotationDue: boolean, now: D
     description: row.description,
     metadata: storedMetadata.parse(row.metadata),
     rate_limit_per_second: row.rateLimitPerSecond,
+    // Only ever written through the API, which accepts nothing but a valid filter.
+    filter: row.filter as FilterDocument | null,
     disabled_reason: row.disabledReason,
     disabled_at: isoOrNull(row.disabledAt),
     failing_since: isoOrNull(row.failingSince),

@@ -4,6 +4,8 @@ import {
   CreateSubscriptionBody,
   CreatedSubscriptionView,
   DisableSubscriptionBody,
+  FilterTestBody,
+  FilterTestView,
   ListSubscriptionsQuery,
   RotateSecretBody,
   SecretView,
@@ -93,5 +95,13 @@ export const SUBSCRIPTION_ROUTES = routeTable('Subscriptions', {
     status: 202,
     response: TestDeliveryView,
     problems: ['conflict'],
+  },
+  filterTest: {
+    method: 'post',
+    path: `${ONE}/filter-test`,
+    summary: 'Whether a sample event would reach the subscription, and what keeps it out; sends nothing',
+    scopes: ['read'],
+    body: FilterTestBody,
+    response: FilterTestView,
   },
 });

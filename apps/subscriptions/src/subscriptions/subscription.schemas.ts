@@ -1,3 +1,4 @@
+import { FILTER_LIMITS, compileFilter, type FilterDocument } from '@smart-dairy/payload-filter';
 import { refineStorableText, validateFilter } from '@smart-dairy/schemas';
 import { z } from 'zod';
 import { eventType, text, timestamp } from '../http/fields';
@@ -51,12 +52,37 @@ const rateLimit = z
 
 const description = text(1000);
 
+const FILTER_EXAMPLE: FilterDocument = {
+  'data.total': { $gte: 100 },
+  $or: [{ 'data.currency': 'EUR' }, { 'data.shipping.address.country': { $in: ['DE', 'AT'] } }],
+};
+
+// z.custom keeps the parsed JSON as it came; the filter library checks it and names each bad part.
+const payloadFilter = z
+  .custom<FilterDocument>()
+  .superRefine((value, ctx) => {
+    const compiled = compileFilter(value);
+    if (compiled.ok) return;
+    for (const { at, message } of compiled.problems) ctx.addIssue({ code: 'custom', path: [...at], message });
+  })
+  .meta({
+    type: 'object',
+    description:
+      'Only events that match are delivered. Keys are field paths (`event`, or `data.` and keys; array ' +
+      'elements by index: `data.items.0.sku`) mapped to a value or to operators ($eq, $neq, $gt, $gte, $lt, ' +
+      `$lte, $in, $nin, $exists, $prefix, $suffix); $and, $or and $not combine filters. At most ` +
+      `${FILTER_LIMITS.maxConditions} conditions, ${FILTER_LIMITS.maxDepth} levels of $and/$or/$not and ` +
+      `${FILTER_LIMITS.maxBytes} bytes of JSON (docs/protocol.md#payload-filters)`,
+    examples: [FILTER_EXAMPLE],
+  });
+
 export const CreateSubscriptionBody = z.strictObject({
   url,
   events,
   description: description.optional(),
   metadata: metadata.optional(),
   rate_limit_per_second: rateLimit.optional(),
+  filter: payloadFilter.optional(),
 });
 export type CreateSubscriptionInput = z.output<typeof CreateSubscriptionBody>;
 
@@ -66,6 +92,7 @@ export const UpdateSubscriptionBody = z.strictObject({
   description: description.nullable().optional().describe('null removes it'),
   metadata: metadata.optional().describe('Replaces the whole map'),
   rate_limit_per_second: rateLimit.nullable().optional().describe('null removes the limit'),
+  filter: payloadFilter.nullable().optional().describe('null removes the filter'),
 });
 export type UpdateSubscriptionInput = z.output<typeof UpdateSubscriptionBody>;
 
@@ -91,6 +118,13 @@ export const SubscriptionView = z.object({
   description: z.string().nullable(),
   metadata: z.record(z.string(), z.string()),
   rate_limit_per_second: z.number().int().nullable(),
+  filter: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .meta({
+      description: 'The payload filter; null delivers every event of the types',
+      examples: [FILTER_EXAMPLE],
+    }),
   disabled_reason: z.string().nullable(),
   disabled_at: timestamp.nullable(),
   failing_since: timestamp.nullable().describe('Start of the current run of failed deliveries'),
@@ -136,6 +170,30 @@ export const ListSubscriptionsQuery = z.strictObject({
 export type ListSubscriptionsInput = z.output<typeof ListSubscriptionsQuery>;
 
 export const TestEventBody = z.strictObject({ event: eventType });
+
+export const FilterTestBody = z.strictObject({
+  event: eventType,
+  data: z
+    .looseObject({})
+    .optional()
+    .describe("The event's data, not checked against its type's schema; the catalog sample when absent"),
+});
+export type FilterTestInput = z.output<typeof FilterTestBody>;
+
+export const FilterTestView = z.object({
+  matches: z.boolean().describe('Whether an event like this one would be delivered (whatever the status)'),
+  events_match: z.boolean().describe("The subscription's `events` select its type"),
+  filter_matches: z.boolean().describe('Its filter holds for the event; true without a filter'),
+  failed: z
+    .array(
+      z.object({
+        clause: z.string().describe('`events`, or the part of the filter: `filter["data.total"].$gte`'),
+        message: z.string(),
+      }),
+    )
+    .describe('What keeps the event out; empty when it matches'),
+});
+export type FilterTestView = z.output<typeof FilterTestView>;
 
 export const TestDeliveryView = z.object({
   delivery_id: z.string().describe('Watch it at GET /v1/deliveries/{id} once ingestion has created it'),

@@ -29,10 +29,13 @@ import { NEWEST_FIRST, after, toPage, type Page } from '../http/pagination';
 import { RotationPolicy } from '../secrets/rotation-policy';
 import { ChangeAnnouncer } from './change-announcer';
 import { EndpointUrlPolicy } from './endpoint-url-policy';
+import { filterTest } from './filter-test';
 import { liveSubscription } from './live-subscription';
 import type {
   CreateSubscriptionInput,
   CreatedSubscriptionView,
+  FilterTestInput,
+  FilterTestView,
   ListSubscriptionsInput,
   SecretView,
   SubscriptionView,
@@ -69,6 +72,7 @@ export class SubscriptionsService {
           description: input.description,
           metadata: input.metadata,
           rateLimitPerSecond: input.rate_limit_per_second,
+          filter: input.filter,
           secretCiphertext: this.cipher.encrypt(secret, { subscriptionId: id, slot: 'current' }),
         },
       }),
@@ -107,6 +111,7 @@ export class SubscriptionsService {
       description: input.description,
       metadata: input.metadata,
       rateLimitPerSecond: input.rate_limit_per_second,
+      filter: input.filter === null ? Prisma.DbNull : input.filter,
     }));
     return this.view(row);
   }
@@ -232,6 +237,12 @@ export class SubscriptionsService {
     ]);
     await publishDeliveryTasks(this.kafka, [{ deliveryId, subscriptionId: id, priority }]);
     return { delivery_id: deliveryId, event_id: eventId, event: type };
+  }
+
+  /** Whether an event like this one would reach the subscription, and what keeps it out; nothing is sent. */
+  async testFilter(id: string, { event, data }: FilterTestInput): Promise<FilterTestView> {
+    const row = await liveSubscription(this.prisma, id);
+    return filterTest(row, { event, data: data ?? EVENT_CATALOG[event].sample });
   }
 
   /**
