@@ -1,15 +1,15 @@
 import { DeliveryStatus, SubscriptionStatus, type PrismaService } from '@smart-dairy/db';
 import { ServiceProcess, freePort } from '@smart-dairy/stack';
 import {
+  FAST_RETENTION,
   ago,
-  awaitSweeps,
   connectTestPrisma,
   createSubscriptionRow,
   newDeliveryId,
-  retentionVerdicts,
   serviceEnv,
   storeDelivery,
   uniquePrefix,
+  verdictsAfterSweeps,
   type AgedDelivery,
   type RetentionCase,
 } from '@smart-dairy/testing';
@@ -31,10 +31,7 @@ describe('dispatcher retention: deliveries and their attempts', () => {
     dispatcher = new ServiceProcess('dispatcher', {
       port: await freePort(),
       env: serviceEnv(uniquePrefix('ret'), {
-        RETENTION_INTERVAL_MS: '200',
-        // Two rows a step: every table below takes several steps.
-        RETENTION_BATCH_SIZE: '2',
-        RETENTION_BATCH_PAUSE_MS: '0',
+        ...FAST_RETENTION,
         DELIVERED_RETENTION_MS: String(HOUR),
         DEAD_LETTERED_RETENTION_MS: String(HOUR),
         DELETED_SUBSCRIPTION_RETENTION_MS: String(HOUR),
@@ -170,16 +167,19 @@ describe('dispatcher retention: deliveries and their attempts', () => {
       stored[name] = { id: await storeDelivery(prisma, delivery), kept };
     }
 
-    await awaitSweeps(dispatcher.url, 'deliveries');
-
-    const ids = Object.values(stored).map((c) => c.id);
-    const left = (await prisma.delivery.findMany({ where: { id: { in: ids } }, select: { id: true } })).map(
-      (row) => row.id,
+    const { kept, expected } = await verdictsAfterSweeps(dispatcher.url, 'deliveries', stored, async (ids) =>
+      (await prisma.delivery.findMany({ where: { id: { in: ids } }, select: { id: true } })).map(
+        (row) => row.id,
+      ),
     );
-    const { kept, expected } = retentionVerdicts(stored, left);
     expect(kept).toEqual(expected);
     // Attempts go with their delivery, and only then.
-    const attempts = await prisma.deliveryAttempt.findMany({ where: { deliveryId: { in: ids } } });
+    const attempts = await prisma.deliveryAttempt.findMany({
+      where: { deliveryId: { in: Object.values(stored).map((c) => c.id) } },
+    });
+    const left = Object.values(stored)
+      .filter((c) => c.kept)
+      .map((c) => c.id);
     expect(new Set(attempts.map((a) => a.deliveryId))).toEqual(new Set(left));
     // The subscription's row is the subscriptions service's to delete.
     expect(await prisma.subscription.count({ where: { id: deletedLongAgo } })).toBe(1);

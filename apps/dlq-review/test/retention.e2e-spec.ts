@@ -1,12 +1,12 @@
 import { ReviewStatus, utcTimestamp, type PrismaService } from '@smart-dairy/db';
 import { ServiceProcess, freePort } from '@smart-dairy/stack';
 import {
+  FAST_RETENTION,
   ago,
-  awaitSweeps,
   connectTestPrisma,
-  retentionVerdicts,
   serviceEnv,
   uniquePrefix,
+  verdictsAfterSweeps,
 } from '@smart-dairy/testing';
 import { entryIdOf, newDeliveryId } from './support';
 
@@ -24,9 +24,7 @@ describe('dlq-review retention: dead letter entries', () => {
     service = new ServiceProcess('dlq-review', {
       port: await freePort(),
       env: serviceEnv(uniquePrefix('ret'), {
-        RETENTION_INTERVAL_MS: '200',
-        RETENTION_BATCH_SIZE: '2',
-        RETENTION_BATCH_PAUSE_MS: '0',
+        ...FAST_RETENTION,
         DEAD_LETTER_CLOSED_RETENTION_MS: String(HOUR),
         DEAD_LETTER_OPEN_RETENTION_MS: String(3 * HOUR),
       }),
@@ -90,13 +88,14 @@ describe('dlq-review retention: dead letter entries', () => {
       },
     };
 
-    await awaitSweeps(service.url, 'dead_letter_entries');
-
-    const ids = Object.values(cases).map((c) => c.id);
-    const left = await prisma.deadLetterEntry.findMany({ where: { id: { in: ids } }, select: { id: true } });
-    const { kept, expected } = retentionVerdicts(
+    const { kept, expected } = await verdictsAfterSweeps(
+      service.url,
+      'dead_letter_entries',
       cases,
-      left.map((e) => e.id),
+      async (ids) =>
+        (await prisma.deadLetterEntry.findMany({ where: { id: { in: ids } }, select: { id: true } })).map(
+          (e) => e.id,
+        ),
     );
     expect(kept).toEqual(expected);
   });

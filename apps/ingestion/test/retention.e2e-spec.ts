@@ -1,6 +1,7 @@
 import { DeliveryStatus, utcTimestamp, type PrismaService } from '@smart-dairy/db';
 import { ServiceProcess, freePort } from '@smart-dairy/stack';
 import {
+  FAST_RETENTION,
   ago,
   awaitSweeps,
   connectTestPrisma,
@@ -31,9 +32,7 @@ describe('ingestion retention: events and idempotency records', () => {
       const replica = new ServiceProcess('ingestion', {
         port: await freePort(),
         env: serviceEnv(prefix, {
-          RETENTION_INTERVAL_MS: '100',
-          RETENTION_BATCH_SIZE: '3',
-          RETENTION_BATCH_PAUSE_MS: '0',
+          ...FAST_RETENTION,
           EVENT_RETENTION_MS: String(HOUR),
           IDEMPOTENCY_RETENTION_MS: String(HOUR),
         }),

@@ -3,12 +3,12 @@ import { ApiKeyScope, DeliveryStatus, utcTimestamp, type PrismaService } from '@
 import type { ServiceProcess } from '@smart-dairy/stack';
 import {
   ago,
-  awaitSweeps,
+  FAST_RETENTION,
   connectTestPrisma,
   createSubscriptionRow,
-  retentionVerdicts,
   storeDelivery,
   uniquePrefix,
+  verdictsAfterSweeps,
 } from '@smart-dairy/testing';
 import { randomBytes } from 'node:crypto';
 import { startSubscriptions } from './api-client';
@@ -27,9 +27,7 @@ describe('subscriptions retention: audit log, API keys, deleted subscriptions', 
   beforeAll(async () => {
     prisma = await connectTestPrisma();
     service = await startSubscriptions(uniquePrefix('ret'), {
-      RETENTION_INTERVAL_MS: '200',
-      RETENTION_BATCH_SIZE: '2',
-      RETENTION_BATCH_PAUSE_MS: '0',
+      ...FAST_RETENTION,
       AUDIT_LOG_RETENTION_MS: String(HOUR),
       API_KEY_RETENTION_MS: String(HOUR),
       DELETED_SUBSCRIPTION_RETENTION_MS: String(HOUR),
@@ -55,15 +53,10 @@ describe('subscriptions retention: audit log, API keys, deleted subscriptions', 
       'written recently': { ...(await row(RECENT)), kept: true },
     };
 
-    await awaitSweeps(service.url, 'audit_log');
-
-    const left = await prisma.auditLogEntry.findMany({
-      where: { actorName: 'retention' },
-      select: { id: true },
-    });
-    const { kept, expected } = retentionVerdicts(
-      cases,
-      left.map((r) => String(r.id)),
+    const { kept, expected } = await verdictsAfterSweeps(service.url, 'audit_log', cases, async (ids) =>
+      (
+        await prisma.auditLogEntry.findMany({ where: { id: { in: ids.map(BigInt) } }, select: { id: true } })
+      ).map((r) => String(r.id)),
     );
     expect(kept).toEqual(expected);
   });
@@ -89,13 +82,8 @@ describe('subscriptions retention: audit log, API keys, deleted subscriptions', 
       },
     };
 
-    await awaitSweeps(service.url, 'api_keys');
-
-    const ids = Object.values(cases).map((c) => c.id);
-    const left = await prisma.apiKey.findMany({ where: { id: { in: ids } }, select: { id: true } });
-    const { kept, expected } = retentionVerdicts(
-      cases,
-      left.map((r) => r.id),
+    const { kept, expected } = await verdictsAfterSweeps(service.url, 'api_keys', cases, async (ids) =>
+      (await prisma.apiKey.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id),
     );
     expect(kept).toEqual(expected);
   });
@@ -123,13 +111,10 @@ describe('subscriptions retention: audit log, API keys, deleted subscriptions', 
       active: { ...(await subscription(null)), kept: true },
     };
 
-    await awaitSweeps(service.url, 'subscriptions');
-
-    const ids = Object.values(cases).map((c) => c.id);
-    const left = await prisma.subscription.findMany({ where: { id: { in: ids } }, select: { id: true } });
-    const { kept, expected } = retentionVerdicts(
-      cases,
-      left.map((r) => r.id),
+    const { kept, expected } = await verdictsAfterSweeps(service.url, 'subscriptions', cases, async (ids) =>
+      (await prisma.subscription.findMany({ where: { id: { in: ids } }, select: { id: true } })).map(
+        (r) => r.id,
+      ),
     );
     expect(kept).toEqual(expected);
   });

@@ -1,8 +1,9 @@
 export {
+  FAST_RETENTION,
   ago,
   awaitSweeps,
   newDeliveryId,
-  retentionVerdicts,
+  verdictsAfterSweeps,
   storeDelivery,
   storeEvent,
   type AgedDelivery,

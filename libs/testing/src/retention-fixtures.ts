@@ -4,6 +4,13 @@ import { randomBytes } from 'node:crypto';
 
 export const newDeliveryId = () => `wh_${randomBytes(16).toString('hex')}`;
 
+/** Retention sweeps every 200 ms, two rows a step (so that any table takes several), without pauses. */
+export const FAST_RETENTION: NodeJS.ProcessEnv = {
+  RETENTION_INTERVAL_MS: '200',
+  RETENTION_BATCH_SIZE: '2',
+  RETENTION_BATCH_PAUSE_MS: '0',
+};
+
 /** The instant `ms` before now. */
 export const ago = (ms: number) => new Date(Date.now() - ms);
 
@@ -121,15 +128,21 @@ export interface RetentionCase {
   kept: boolean;
 }
 
-/** For each named case, whether its row is among `leftIds` (`kept`), and whether it should be (`expected`). */
-export function retentionVerdicts(
+/**
+ * Waits for two sweeps of `table` by the service, then tells for each named case whether its row is still
+ * there (`kept`, from the ids `left` finds among the cases' ids) and whether it should be (`expected`).
+ */
+export async function verdictsAfterSweeps(
+  serviceUrl: string,
+  table: string,
   cases: Readonly<Record<string, RetentionCase>>,
-  leftIds: Iterable<string>,
-): { kept: Record<string, boolean>; expected: Record<string, boolean> } {
-  const left = new Set(leftIds);
+  left: (ids: string[]) => Promise<string[]>,
+): Promise<{ kept: Record<string, boolean>; expected: Record<string, boolean> }> {
+  await awaitSweeps(serviceUrl, table);
   const entries = Object.entries(cases);
+  const remaining = new Set(await left(entries.map(([, c]) => c.id)));
   return {
-    kept: Object.fromEntries(entries.map(([name, c]) => [name, left.has(c.id)])),
+    kept: Object.fromEntries(entries.map(([name, c]) => [name, remaining.has(c.id)])),
     expected: Object.fromEntries(entries.map(([name, c]) => [name, c.kept])),
   };
 }
