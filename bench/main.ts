@@ -3,7 +3,7 @@
 //   --profile      services under --cpu-prof; the results get each one's top self-time functions
 //   --wait-quiet   first wait (up to 20 min) for load average < 1 and no other tests or services
 //   --smoke        the test suite's tiny volumes on the dedicated broker; prints, writes nothing
-//   --only s1,s3   just these parts (ceilings, s1, s2, s3, s4)
+//   --only s1,s3   just these parts (ceilings, s1, s2, purge, s3, s4)
 //   --secure       the broker listens on SASL_SSL only (SCRAM, standard authorizer, the ACLs of docs/deploy.md)
 //   --filters      every subscription gets a payload filter that every bench event matches (same deliveries)
 import { dropDatabase } from '@smart-dairy/db';
@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { readProfile, summarizeProfile, type ProfileSummary } from './cpu-profile.ts';
-import type { StackOptions } from './bench-stack.ts';
+import { BENCH_RETENTION_INTERVAL_MS, type StackOptions } from './bench-stack.ts';
 import { renderMarkdown } from './markdown.ts';
 import { ratios, targets, type BenchResults, type Machine } from './report.ts';
 import { MATCH_EVERY_ORDER } from './payload.ts';
@@ -39,6 +39,8 @@ import {
 } from './run-bench.ts';
 
 const RUN_BUDGET_MS = 14 * 60_000;
+/** The purge part: six S2 runs, three loads of a million rows, and the end of the purge. */
+const PURGE_BUDGET_MS = 16 * 60_000;
 const QUIET_WAIT_MS = 20 * 60_000;
 const QUIET_LOAD = 1;
 const DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/smart_dairy_bench';
@@ -144,6 +146,7 @@ async function main(): Promise<void> {
     throw new Error(`--only: unknown part(s) ${unknown.join(', ')}; known: ${PARTS.join(', ')}`);
   if (flags['wait-quiet']) await waitUntilQuiet();
   const started = new Date();
+  const budgetMs = RUN_BUDGET_MS + (!only || only.includes('purge') ? PURGE_BUDGET_MS : 0);
   const stamp = started
     .toISOString()
     .slice(0, 16)
@@ -169,7 +172,7 @@ async function main(): Promise<void> {
   let run: BenchRun;
   try {
     run = await runBench(stackOptions, volumes, {
-      budgetMs: RUN_BUDGET_MS - (Date.now() - started.getTime()),
+      budgetMs: budgetMs - (Date.now() - started.getTime()),
       otherProcesses: brokerPid(),
       only: only as Part[] | undefined,
       filter,
@@ -199,6 +202,7 @@ async function main(): Promise<void> {
       NODE_ENV: 'production',
       ALLOW_PRIVATE_ENDPOINTS: 'true',
       LOG_LEVEL: 'warn',
+      RETENTION_INTERVAL_MS: BENCH_RETENTION_INTERVAL_MS,
     },
     profiled: Boolean(profileDir),
     parts: only ?? PARTS,

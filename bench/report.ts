@@ -62,6 +62,10 @@ export function ratios(run: BenchRun): Record<string, number> {
       value(run.ceilings.kafka, (c) => c.producedThenConsumedPerSecond) ?? Number.NaN,
     ),
     s3HealthyRateToS1: ratio(value(run.s3, (r) => r.healthy.rate.sustainedPerSecond) ?? Number.NaN, s1Rate),
+    s2P99PurgingToQuiet: ratio(
+      value(run.purge, (r) => r.p99Purging) ?? Number.NaN,
+      value(run.purge, (r) => r.p99Quiet) ?? Number.NaN,
+    ),
     s3HealthyAttemptP99ToS1: ratio(
       value(run.s3, (r) => r.healthy.attemptLatencyMs.p99) ?? Number.NaN,
       value(run.s1, (r) => r.attemptLatencyMs.p99) ?? Number.NaN,
@@ -93,6 +97,12 @@ export function targets(run: BenchRun, r: Record<string, number>): Target[] {
       ' µs',
     ),
     target('S2 p99 publish → verified receipt', '< 100 ms', s2P99, (v) => v < 100, ' ms'),
+    target(
+      'S2 p99 with a purge of a million rows / without (medians of three runs)',
+      '≤ 1.20',
+      r.s2P99PurgingToQuiet,
+      (v) => v <= 1.2,
+    ),
     target('S3 healthy rate / S1 rate', '≥ 0.95', r.s3HealthyRateToS1, (v) => v >= 0.95),
     target('S3 healthy p99 request latency', '< 500 ms', s3P99, (v) => v < 500, ' ms'),
     {

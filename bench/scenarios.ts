@@ -187,12 +187,16 @@ export interface LatencyResult extends Tally {
   durationMs: number;
 }
 
-/** S2: a steady rate of deliveries for a while; latency from publish to verified receipt. */
+/**
+ * S2: a steady rate of deliveries for a while; latency from publish to verified receipt. Each run needs a
+ * scenario name of its own (`s2` by default): it names the run's endpoints and events.
+ */
 export async function steadyLatency(
   ctx: ScenarioContext,
   { deliveriesPerSecond, durationMs }: { deliveriesPerSecond: number; durationMs: number },
+  scenario = 's2',
 ): Promise<LatencyResult> {
-  const { endpoints, load } = await prepare(ctx, 's2');
+  const { endpoints, load } = await prepare(ctx, scenario);
   ctx.log(`S2: ${deliveriesPerSecond} deliveries/s for ${durationMs / 1000} s`);
   await load.paced(deliveriesPerSecond / ctx.subscriptions, durationMs);
   await allDelivered(ctx, endpoints.paths, load.publishedAt.size, 60_000);

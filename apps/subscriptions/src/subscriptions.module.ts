@@ -3,7 +3,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { ApiAuthModule } from '@smart-dairy/api-auth';
 import { ApiDocsModule } from '@smart-dairy/http-api';
 import { SecretCipher } from '@smart-dairy/secret-crypto';
-import { PeriodicJobs, ServiceKitModule, type Logger } from '@smart-dairy/service-kit';
+import { PeriodicJobs, RetentionJobs, ServiceKitModule, type Logger } from '@smart-dairy/service-kit';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { EventTypesController } from './catalog/event-types';
@@ -11,6 +11,7 @@ import { SUBSCRIPTIONS_CONFIG, type SubscriptionsConfig } from './config';
 import { DeliveriesController } from './deliveries/deliveries.controller';
 import { DeliveriesService } from './deliveries/deliveries.service';
 import { subscriptionsApiDocument } from './docs/api-document';
+import { adminSweeps } from './retention/admin-retention';
 import { RotationPolicy } from './secrets/rotation-policy';
 import { RotationReminder } from './secrets/rotation-reminder';
 import { SecretReencryptionJob } from './secrets/secret-reencryption.job';
@@ -63,6 +64,7 @@ export class SubscriptionsModule {
         DeliveriesService,
         StatsService,
         PeriodicJobs,
+        ...RetentionJobs.providers(adminSweeps(config), config),
         RotationReminder,
         SecretReencryptionJob,
       ],

@@ -80,6 +80,28 @@ export const activitySummaryEnv = {
   ACTIVITY_SUMMARY_INTERVAL_MS: durationMs(60_000),
 } as const;
 
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Variables of every service: how its retention sweeps run. The periods are each owner's own variables. */
+export const retentionEnv = {
+  /** How often each table's sweep runs; 0 turns retention off. */
+  RETENTION_INTERVAL_MS: durationMs(10 * 60_000),
+  /** Rows one retention statement looks at, at most (and so deletes, at most). */
+  RETENTION_BATCH_SIZE: positiveInt(1_000),
+  /** The pause between two statements of a sweep, which leaves the database to the delivery path. */
+  RETENTION_BATCH_PAUSE_MS: durationMs(50),
+} as const;
+
+export type RetentionEnv = z.infer<z.ZodObject<typeof retentionEnv>>;
+
+/**
+ * How long a deleted subscription stays: the dispatcher then deletes its deliveries, and the
+ * subscriptions service its row once no delivery refers to it. Both read the same variable.
+ */
+export const deletedSubscriptionRetentionEnv = {
+  DELETED_SUBSCRIPTION_RETENTION_MS: durationMs(7 * DAY_MS),
+} as const;
+
 /** Variables of the services that expose the authenticated /v1 API. */
 export const apiEnv = {
   API_RATE_LIMIT_PER_SECOND: positiveInt(50),

@@ -1,3 +1,15 @@
+export {
+  FAST_RETENTION,
+  ago,
+  awaitSweeps,
+  newDeliveryId,
+  verdictsAfterSweeps,
+  storeDelivery,
+  storeEvent,
+  type AgedDelivery,
+  type RetentionCase,
+  type StoredEventKey,
+} from './retention-fixtures';
 export { createApiKeyRow, createSubscriptionRow, type SubscriptionFixture } from './factories';
 export { TEST_PARTITIONS, connectTestKafka, limitMessageBytes, serviceEnv, uniquePrefix } from './test-kafka';
 export { SUITE_DATABASE_PREFIX, connectTestPrisma } from './test-prisma';

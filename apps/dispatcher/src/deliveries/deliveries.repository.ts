@@ -120,14 +120,4 @@ export class DeliveriesRepository {
         replay_answered)
       WHERE d."id" = v.id AND d."attempt_count" <= v.attempt_count`;
   }
-
-  /** Deletes up to `limit` deliveries delivered before `cutoff` (attempts go with them); returns how many. */
-  purgeDelivered(cutoff: Date, limit: number): Promise<number> {
-    return this.prisma.$executeRaw`
-      DELETE FROM "deliveries" WHERE "id" IN (
-        SELECT "id" FROM "deliveries"
-        WHERE "status" = ${DeliveryStatus.delivered}::"DeliveryStatus"
-          AND "delivered_at" < ${cutoff.toISOString()}::timestamptz AT TIME ZONE 'UTC'
-        LIMIT ${limit})`;
-  }
 }
