@@ -100,13 +100,16 @@ describe('reencryptSubscriptionSecrets against Postgres', () => {
         customHeaders: sealHeaders(older, 'wh_sub_headers', headers),
       },
     });
-    const rotated = SecretCipher.fromKeyRing(ring('h2', 'h1', 'new', 'old'));
-    const result = await reencryptSubscriptionSecrets(prisma, rotated);
-    expect(result.failed).toEqual([]);
+    // The subscriptions of the test above are under `new` already: only this one moves, secret and headers.
+    const rotated = SecretCipher.fromKeyRing(ring('new', 'h1'));
+    await expect(reencryptSubscriptionSecrets(prisma, rotated)).resolves.toEqual({
+      reencrypted: 2,
+      failed: [],
+    });
     const row = await prisma.subscription.findUniqueOrThrow({ where: { id: 'wh_sub_headers' } });
     const sealed = parseSealedHeaders(row.customHeaders);
-    expect(sealed.every(({ ciphertext }) => ciphertext.startsWith('v2.h2.'))).toBe(true);
-    expect(openHeaders(SecretCipher.fromKeyRing(ring('h2')), 'wh_sub_headers', sealed)).toEqual(headers);
+    expect(sealed.every(({ ciphertext }) => ciphertext.startsWith('v2.new.'))).toBe(true);
+    expect(openHeaders(SecretCipher.fromKeyRing(ring('new')), 'wh_sub_headers', sealed)).toEqual(headers);
   });
 
   it('reports the subscriptions whose key is missing from the ring and leaves them alone', async () => {
