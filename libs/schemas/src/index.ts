@@ -76,5 +76,14 @@ export {
   DELIVERY_USER_AGENT,
   WEBHOOK_API_VERSION,
   buildDeliveryHeaders,
+  signedDeliveryHeaders,
   type DeliveryHeaderInput,
+  type SignedDeliveryInput,
 } from './delivery-headers';
+export {
+  MAX_CUSTOM_HEADERS,
+  customHeaderProblems,
+  reservedHeaderReason,
+  withCustomHeaders,
+  type CustomHeader,
+} from './custom-headers';

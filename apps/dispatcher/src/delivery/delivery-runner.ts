@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { buildDeliveryHeaders, envelopeBytes } from '@smart-dairy/schemas';
+import { envelopeBytes, signedDeliveryHeaders } from '@smart-dairy/schemas';
 import { LOGGER, type Logger } from '@smart-dairy/service-kit';
-import { sign } from '@smart-dairy/signing';
+import { activeSecrets } from '@smart-dairy/signing';
 import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
 import type { StoredDelivery } from '../deliveries/deliveries.repository';
 import { DispatcherMetrics } from '../dispatcher-metrics';
 import { EndpointBreakers } from '../endpoints/endpoint-breakers';
 import type { Endpoint } from '../endpoints/endpoint-directory';
+import type { EndpointSigning } from '../endpoints/endpoint-signing';
 import { SubscriptionDisabler } from '../endpoints/subscription-disabler';
 import { AttemptRecorder } from '../recording/attempt-recorder';
 import type { AttemptWrite, NextState } from '../deliveries/attempt-write';
@@ -51,17 +52,17 @@ export class DeliveryRunner {
         ids,
       );
     }
-    if (!endpoint.active || endpoint.secret === null) {
-      const why = endpoint.secret === null ? 'secret_unavailable' : 'subscription_disabled';
+    if (!endpoint.active || endpoint.signing === null) {
+      const why = endpoint.signing === null ? 'secret_unavailable' : 'subscription_disabled';
       return this.parkFor(delivery, state, this.settings.config.DISABLED_SUBSCRIPTION_RECHECK_MS, why, ids);
     }
-    const secret = endpoint.secret;
+    const signing = endpoint.signing;
     const attempt = state.attemptCount + 1;
     const startedAt = new Date();
     const guarded = await this.breakers.send(
       delivery.subscriptionId,
       (r) => r.outcome.kind === 'response' && r.outcome.statusCode >= 200 && r.outcome.statusCode < 300,
-      () => this.send(delivery, attempt, endpoint.url, secret),
+      () => this.send(delivery, attempt, endpoint.url, signing),
     );
     if (guarded.kind === 'refused') {
       return this.parkFor(delivery, state, guarded.retryInMs, 'breaker_open', ids);
@@ -137,7 +138,12 @@ export class DeliveryRunner {
     }
   }
 
-  private send(delivery: StoredDelivery, attempt: number, url: string, secret: string): Promise<SendResult> {
+  private send(
+    delivery: StoredDelivery,
+    attempt: number,
+    url: string,
+    signing: EndpointSigning,
+  ): Promise<SendResult> {
     const { event } = delivery;
     // The producer's bytes: every attempt, retry and replay differs in `attempt` alone.
     const body = envelopeBytes({
@@ -149,12 +155,17 @@ export class DeliveryRunner {
       dataJson: event.dataJson,
     });
     // A fresh signing time per attempt, so a retry an hour later is not "too old" for the receiver.
-    const timestamp = Math.floor(Date.now() / 1000);
-    const headers = buildDeliveryHeaders({
+    const now = new Date();
+    const timestamp = Math.floor(now.getTime() / 1000);
+    // The custom headers go on every attempt, whatever brought it: first, retry, manual retry, replay, test.
+    const headers = signedDeliveryHeaders({
+      scheme: signing.scheme,
+      secrets: activeSecrets(signing.secrets, now),
       deliveryId: delivery.deliveryId,
       eventType: event.eventType,
-      signature: sign(secret, timestamp, body),
       timestamp,
+      body,
+      customHeaders: signing.customHeaders,
     });
     return this.sender.send(url, headers, body);
   }

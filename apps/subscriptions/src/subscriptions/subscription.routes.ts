@@ -14,6 +14,7 @@ import {
   TestDeliveryView,
   TestEventBody,
   UpdateSubscriptionBody,
+  UpdatedSubscriptionView,
 } from './subscription.schemas';
 
 const ONE = '/v1/subscriptions/:id';
@@ -45,9 +46,9 @@ export const SUBSCRIPTION_ROUTES = routeTable('Subscriptions', {
   update: {
     method: 'patch',
     path: ONE,
-    summary: 'Change some fields of a subscription',
+    summary: 'Change some fields of a subscription; choosing standard-webhooks may issue a new secret',
     body: UpdateSubscriptionBody,
-    response: SubscriptionView,
+    response: UpdatedSubscriptionView,
     problems: ['conflict'],
   },
   remove: {
