@@ -5,6 +5,7 @@
 //   --smoke        the test suite's tiny volumes on the dedicated broker; prints, writes nothing
 //   --only s1,s3   just these parts (ceilings, s1, s2, s3, s4)
 //   --secure       the broker listens on SASL_SSL only (SCRAM, standard authorizer, the ACLs of docs/deploy.md)
+//   --tracing      the services export every span over OTLP (http/protobuf) to a sink in the bench process
 import { dropDatabase } from '@smart-dairy/db';
 import {
   BROKER_ADMIN,
@@ -15,6 +16,7 @@ import {
   prepareDatabase,
   repoRoot,
 } from '@smart-dairy/stack';
+import { OtlpReceiver } from '@smart-dairy/testing';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -132,6 +134,7 @@ async function main(): Promise<void> {
       smoke: { type: 'boolean' },
       only: { type: 'string' },
       secure: { type: 'boolean' },
+      tracing: { type: 'boolean' },
     },
   });
   const only = flags.only?.split(',').map((p) => p.trim());
@@ -154,11 +157,16 @@ async function main(): Promise<void> {
   await prepareDatabase(DATABASE_URL);
   const profileDir = flags.profile ? join(RESULTS_DIR, 'profiles', stamp) : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
+  // Counts what arrives without decoding it: the cost measured is the services', not the sink's.
+  const traceSink = flags.tracing ? await new OtlpReceiver({ decode: false }).start() : undefined;
   const stackOptions: StackOptions = {
     ...broker,
     databaseUrl: DATABASE_URL,
     topicPrefix: '',
-    env: flags.smoke ? SMOKE_SERVICE_ENV : {},
+    env: {
+      ...(flags.smoke ? SMOKE_SERVICE_ENV : {}),
+      ...(traceSink ? { OTEL_EXPORTER_OTLP_ENDPOINT: traceSink.endpoint } : {}),
+    },
     profileDir,
   };
   const volumes = flags.smoke ? SMOKE_VOLUMES : FULL_VOLUMES;
@@ -182,6 +190,7 @@ async function main(): Promise<void> {
     });
   } finally {
     await stopBroker();
+    await traceSink?.stop();
   }
   const ratioValues = ratios(run);
   const results: BenchResults = {
@@ -196,6 +205,7 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'warn',
     },
     profiled: Boolean(profileDir),
+    ...(traceSink ? { tracing: { exportRequests: traceSink.requests, exportedBytes: traceSink.bytes } } : {}),
     parts: only ?? PARTS,
     run,
     ratios: ratioValues,
@@ -204,7 +214,7 @@ async function main(): Promise<void> {
   };
   const markdown = renderMarkdown(results);
   if (!flags.smoke) {
-    const suffix = `${only ? `-${only.join('-')}` : ''}${profileDir ? '-profile' : ''}`;
+    const suffix = `${only ? `-${only.join('-')}` : ''}${profileDir ? '-profile' : ''}${traceSink ? '-tracing' : ''}`;
     const base = join(RESULTS_DIR, `${stamp}${suffix}`);
     mkdirSync(RESULTS_DIR, { recursive: true });
     writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
