@@ -1,6 +1,6 @@
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { loadConfig, tracingEnv } from '@smart-dairy/config';
-import { ApiKeyScope, type PrismaService } from '@smart-dairy/db';
+import { ApiKeyScope, DeliveryStatus, type PrismaService } from '@smart-dairy/db';
 import type { KafkaClient } from '@smart-dairy/kafka';
 import { EventPublisher } from '@smart-dairy/producer';
 import { EVENT_CATALOG } from '@smart-dairy/schemas';
@@ -30,7 +30,8 @@ const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 /**
  * One event's trace across the real services, exported over OTLP/HTTP (JSON) to a receiver in this
  * process: the producer's publish, ingestion, one task per subscription, and every attempt, the retry the
- * scheduler sends later included; then a manual retry, which starts a trace of its own linked to it.
+ * scheduler sends later included; then a manual retry and a DLQ replay, which start traces of their own
+ * linked to the one their delivery was sent in.
  */
 describe('tracing across the services', () => {
   const prefix = uniquePrefix('trace');
@@ -39,10 +40,10 @@ describe('tracing across the services', () => {
   let receiver: TestReceiver;
   let prisma: PrismaService;
   let kafka: KafkaClient;
-  let urls: Record<'ingestion' | 'subscriptions', string>;
+  let urls: Record<'ingestion' | 'subscriptions' | 'dlqReview', string>;
   let producerKey: string;
   let adminKey: string;
-  const subscriptions = { steady: '', flaky: '' };
+  const subscriptions = { steady: '', flaky: '', gone: '' };
 
   async function start(name: ServiceName, env: NodeJS.ProcessEnv = {}): Promise<string> {
     const service = new ServiceProcess(name, {
@@ -66,27 +67,31 @@ describe('tracing across the services', () => {
     kafka = await connectTestKafka(prefix);
     producerKey = await createApiKeyRow(prisma, ApiKeyScope.producer, 'trace-producer');
     adminKey = await createApiKeyRow(prisma, ApiKeyScope.admin, 'trace-admin');
-    // Before ingestion starts, which loads the subscriptions then.
-    for (const [name, script] of [
-      ['steady', [{ kind: 'status', status: 200 }]],
+    // Before ingestion starts, which loads the subscriptions then. Orders go to two endpoints, one failing
+    // once; payments to one that answers 404 (dead-lettered at once) until it is fixed.
+    for (const [name, events, script] of [
+      ['steady', ['order.*'], [{ kind: 'status', status: 200 }]],
       [
         'flaky',
+        ['order.*'],
         [
           { kind: 'status', status: 500 },
           { kind: 'status', status: 200 },
         ],
       ],
+      ['gone', ['payment.*'], [{ kind: 'status', status: 404 }]],
     ] as const) {
-      const sub = await createSubscriptionRow(prisma, { events: ['order.*'], url: receiver.url(name) });
+      const sub = await createSubscriptionRow(prisma, { events: [...events], url: receiver.url(name) });
       receiver.endpoint(name, sub.secret, ...script);
       subscriptions[name] = sub.id;
     }
-    const [ingestion, subscriptionsUrl] = await Promise.all([
+    const [ingestion, subscriptionsUrl, dlqReview] = await Promise.all([
       start('ingestion'),
       start('subscriptions'),
+      start('dlq-review'),
       start('dispatcher', { RETRY_SCHEDULE: '300ms', SCHEDULER_INTERVAL_MS: '100' }),
     ]);
-    urls = { ingestion, subscriptions: subscriptionsUrl };
+    urls = { ingestion, subscriptions: subscriptionsUrl, dlqReview };
   });
 
   afterAll(async () => {
@@ -121,6 +126,41 @@ describe('tracing across the services', () => {
     );
   }
 
+  /** POST /v1/events as a producer whose own span is `spanId` in `traceId`; returns the event id. */
+  async function postEvent(type: 'order.created' | 'payment.completed', traceId: string, spanId: string) {
+    const response = await fetch(`${urls.ingestion}/v1/events`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${producerKey}`,
+        'content-type': 'application/json',
+        traceparent: `00-${traceId}-${spanId}-01`,
+      },
+      body: JSON.stringify({
+        event: type,
+        timestamp: new Date().toISOString(),
+        data: EVENT_CATALOG[type].sample,
+      }),
+    });
+    expect(response.status).toBe(202);
+    return ((await response.json()) as { id: string }).id;
+  }
+
+  /** A span of a new trace that resends a delivery (`reason`), and the attempt made under it. */
+  async function resent(reason: 'manual_retry' | 'dlq_replay', deliveryId: string) {
+    return waitFor(
+      () => {
+        const task = otlp.spans.find(
+          (s) =>
+            s.attributes['webhook.delivery.resend'] === reason &&
+            s.attributes['webhook.delivery.id'] === deliveryId,
+        );
+        const post = task && otlp.spans.find((s) => s.parentSpanId === task.spanId);
+        return post && ([task, post] as const);
+      },
+      { timeoutMs: 30_000, description: `the ${reason} of ${deliveryId} and its attempt` },
+    );
+  }
+
   let eventId: string;
   let firstTrace: ReceivedSpan[];
 
@@ -128,21 +168,7 @@ describe('tracing across the services', () => {
     // The producer's own trace, which the platform continues.
     const traceId = hex(16);
     const producerSpanId = hex(8);
-    const response = await fetch(`${urls.ingestion}/v1/events`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${producerKey}`,
-        'content-type': 'application/json',
-        traceparent: `00-${traceId}-${producerSpanId}-01`,
-      },
-      body: JSON.stringify({
-        event: 'order.created',
-        timestamp: new Date().toISOString(),
-        data: EVENT_CATALOG['order.created'].sample,
-      }),
-    });
-    expect(response.status).toBe(202);
-    eventId = ((await response.json()) as { id: string }).id;
+    eventId = await postEvent('order.created', traceId, producerSpanId);
 
     const spans = await completeTrace(traceId, 3);
     firstTrace = spans;
@@ -236,14 +262,7 @@ describe('tracing across the services', () => {
     });
     expect(response.status).toBe(202);
 
-    const [resend, attempt] = await waitFor(
-      () => {
-        const task = otlp.spans.find((s) => s.attributes['webhook.delivery.resend'] === 'manual_retry');
-        const post = task && otlp.spans.find((s) => s.parentSpanId === task.spanId);
-        return post && ([task, post] as const);
-      },
-      { timeoutMs: 30_000, description: 'the manual retry and its attempt' },
-    );
+    const [resend, attempt] = await resent('manual_retry', deliveryId);
     expect(resend).toMatchObject({
       service: 'subscriptions',
       name: 'publish deliveries.high',
@@ -263,6 +282,50 @@ describe('tracing across the services', () => {
     });
     const row = await prisma.delivery.findUnique({ where: { id: deliveryId } });
     expect(row?.traceContext).toEqual({ traceparent: `00-${resend.traceId}-${resend.spanId}-01` });
+  });
+
+  it('starts a new trace for a DLQ replay, linked to the trace the delivery was dead-lettered in', async () => {
+    const traceId = hex(16);
+    const paymentEventId = await postEvent('payment.completed', traceId, hex(8));
+    const dead = await waitFor(
+      () =>
+        prisma.delivery.findFirst({
+          where: { eventId: paymentEventId, status: DeliveryStatus.dead_lettered },
+        }),
+      { description: 'the dead-lettered delivery' },
+    );
+    await waitFor(() => prisma.deadLetterEntry.findUnique({ where: { deliveryId: dead.id } }), {
+      description: 'its dead letter entry',
+    });
+    const original = await waitFor(() => inTrace(traceId).find((s) => s.name === 'publish deliveries.high'), {
+      description: 'the original task span',
+    });
+    receiver.script('gone', { kind: 'status', status: 200 });
+
+    const response = await fetch(`${urls.dlqReview}/v1/dlq/dlq_${dead.id.slice('wh_'.length)}/replay`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminKey}` },
+    });
+    expect(response.status).toBe(202);
+    const [replay, attempt] = await resent('dlq_replay', dead.id);
+    expect(replay).toMatchObject({
+      service: 'dlq-review',
+      name: 'publish deliveries.high',
+      links: [{ traceId, spanId: original.spanId }],
+      attributes: { 'webhook.subscription.id': subscriptions.gone },
+    });
+    expect(replay.parentSpanId).toBeUndefined();
+    expect(replay.traceId).not.toBe(traceId);
+    expect(attempt).toMatchObject({
+      traceId: replay.traceId,
+      attributes: {
+        'webhook.attempt': 2,
+        'http.response.status_code': 200,
+        'webhook.delivery.next': 'delivered',
+      },
+    });
+    const row = await prisma.delivery.findUnique({ where: { id: dead.id } });
+    expect(row?.traceContext).toEqual({ traceparent: `00-${replay.traceId}-${replay.spanId}-01` });
   });
 
   it('continues the trace of an event published with the producer library in a traced process', async () => {
