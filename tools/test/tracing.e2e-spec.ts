@@ -1,5 +1,3 @@
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
-import { loadConfig, tracingEnv } from '@smart-dairy/config';
 import { ApiKeyScope, DeliveryStatus, type PrismaService } from '@smart-dairy/db';
 import type { KafkaClient } from '@smart-dairy/kafka';
 import { EventPublisher } from '@smart-dairy/producer';
@@ -13,13 +11,12 @@ import {
   createApiKeyRow,
   createSubscriptionRow,
   serviceEnv,
+  startInMemoryTracing,
   uniquePrefix,
   type ReceivedSpan,
 } from '@smart-dairy/testing';
-import { SpanKind, startTracing, stopTracing, tracingSettings } from '@smart-dairy/tracing';
+import { SpanKind, stopTracing } from '@smart-dairy/tracing';
 import { randomBytes } from 'node:crypto';
-import pino from 'pino';
-import { z } from 'zod';
 
 jest.setTimeout(180_000);
 
@@ -329,13 +326,8 @@ describe('tracing across the services', () => {
   });
 
   it('continues the trace of an event published with the producer library in a traced process', async () => {
-    // This process is the producer. Its spans go to the SDK's in-memory exporter: the OTLP exporter loads
-    // node:http with a dynamic import, which Jest's module system refuses.
-    const exporter = new InMemorySpanExporter();
-    const variables = loadConfig('test-producer', z.object(tracingEnv), { OTEL_TRACES_EXPORTER: 'otlp' });
-    const settings = tracingSettings(variables);
-    if (!settings) throw new Error('tracing settings expected');
-    await startTracing('orders-service', settings, pino({ level: 'silent' }), { exporter });
+    // This process is the producer.
+    const exporter = await startInMemoryTracing('orders-service');
     const publisher = EventPublisher.fromKafka(kafka);
     const { id } = await publisher.publish('order.created', EVENT_CATALOG['order.created'].sample);
     await publisher.close();

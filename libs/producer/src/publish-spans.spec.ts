@@ -1,8 +1,10 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
+import { loadConfig, tracingEnv } from '@smart-dairy/config';
 import { EVENT_CATALOG } from '@smart-dairy/schemas';
 import { startTracing, stopTracing, traceContextFrom, tracingSettings } from '@smart-dairy/tracing';
 import pino from 'pino';
+import { z } from 'zod';
 import { EventPublisher } from './event-publisher';
 import type { EventRecord } from './event-record';
 import type { EventTransport } from './event-transport';
@@ -14,20 +16,13 @@ function publisherWith(send: EventTransport['send']) {
 }
 
 describe('EventPublisher while tracing is on', () => {
+  // @smart-dairy/testing's startInMemoryTracing would make a dependency cycle: testing needs the producer.
   const exporter = new InMemorySpanExporter();
-  beforeAll(() => {
-    const settings = tracingSettings({
-      OTEL_SDK_DISABLED: false,
-      OTEL_TRACES_EXPORTER: 'otlp',
-      OTEL_TRACES_SAMPLER: 'parentbased_always_on',
-      OTEL_TRACES_SAMPLER_ARG: 1,
-      OTEL_BSP_SCHEDULE_DELAY: 10,
-      OTEL_BSP_EXPORT_TIMEOUT: 1_000,
-      OTEL_BSP_MAX_QUEUE_SIZE: 10,
-      OTEL_BSP_MAX_EXPORT_BATCH_SIZE: 10,
-    });
-    if (!settings) throw new Error('tracing settings expected');
-    startTracing('orders', settings, pino({ level: 'silent' }), { exporter });
+  beforeAll(async () => {
+    const variables = loadConfig('test', z.object(tracingEnv), { OTEL_TRACES_EXPORTER: 'otlp' });
+    const settings = tracingSettings(variables);
+    if (!settings) throw new Error('OTEL_TRACES_EXPORTER=otlp should turn tracing on');
+    await startTracing('orders', settings, pino({ level: 'silent' }), { exporter });
   });
   afterAll(() => stopTracing());
   beforeEach(() => exporter.reset());

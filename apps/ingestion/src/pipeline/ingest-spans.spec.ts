@@ -1,20 +1,13 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { EVENT_CATALOG } from '@smart-dairy/schemas';
-import { startTracing, stopTracing, traceContextFrom, type TracingSettings } from '@smart-dairy/tracing';
-import pino from 'pino';
+import { startInMemoryTracing } from '@smart-dairy/testing';
+import { stopTracing, traceContextFrom } from '@smart-dairy/tracing';
+import type { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import type { AcceptedEvent } from './accepted-event';
 import type { NewDelivery } from './fan-out';
 import { IngestSpans } from './ingest-spans';
 import type { RawMessage } from './raw-message';
 
-const SETTINGS: TracingSettings = {
-  url: 'http://127.0.0.1:9/v1/traces',
-  protocol: 'http/json',
-  sampler: 'parentbased_always_on',
-  samplerRatio: 1,
-  batch: { scheduledDelayMillis: 10, exportTimeoutMillis: 1_000, maxQueueSize: 10, maxExportBatchSize: 10 },
-};
 const PRODUCER = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331' };
 
 const message = (offset: string, traced: boolean): RawMessage => ({
@@ -55,8 +48,10 @@ describe('IngestSpans', () => {
   });
 
   describe('while tracing is on', () => {
-    const exporter = new InMemorySpanExporter();
-    beforeAll(() => startTracing('ingestion', SETTINGS, pino({ level: 'silent' }), { exporter }));
+    let exporter: InMemorySpanExporter;
+    beforeAll(async () => {
+      exporter = await startInMemoryTracing('ingestion');
+    });
     afterAll(() => stopTracing());
     beforeEach(() => exporter.reset());
     const spans = () => exporter.getFinishedSpans();
