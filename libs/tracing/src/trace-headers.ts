@@ -12,8 +12,8 @@ import { propagator, type TraceContext } from './tracer';
 /**
  * W3C trace context (https://www.w3.org/TR/trace-context/) as Kafka message headers, HTTP headers, and the
  * JSON kept with a delivery in Postgres, so that a retry sent minutes later joins the trace it belongs to.
+ * A type rather than an interface, so that it fits where Kafka's header maps are expected.
  */
-// A type rather than an interface, so that it fits where Kafka's header maps are expected.
 export type TraceHeaders = {
   traceparent: string;
   tracestate?: string;
