@@ -6,6 +6,7 @@
 //   --only s1,s3   just these parts (ceilings, s1, s2, purge, s3, s4)
 //   --secure       the broker listens on SASL_SSL only (SCRAM, standard authorizer, the ACLs of docs/deploy.md)
 //   --filters      every subscription gets a payload filter that every bench event matches (same deliveries)
+//   --tracing      the services export every span over OTLP (http/protobuf) to a sink in the bench process
 import { dropDatabase } from '@smart-dairy/db';
 import {
   BROKER_ADMIN,
@@ -16,6 +17,7 @@ import {
   prepareDatabase,
   repoRoot,
 } from '@smart-dairy/stack';
+import { OtlpReceiver } from '@smart-dairy/testing';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -137,6 +139,7 @@ async function main(): Promise<void> {
       only: { type: 'string' },
       secure: { type: 'boolean' },
       filters: { type: 'boolean' },
+      tracing: { type: 'boolean' },
     },
   });
   const filter = flags.filters ? MATCH_EVERY_ORDER : undefined;
@@ -161,11 +164,16 @@ async function main(): Promise<void> {
   await prepareDatabase(DATABASE_URL);
   const profileDir = flags.profile ? join(RESULTS_DIR, 'profiles', stamp) : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
+  // Counts what arrives without decoding it: the cost measured is the services', not the sink's.
+  const traceSink = flags.tracing ? await new OtlpReceiver({ decode: false }).start() : undefined;
   const stackOptions: StackOptions = {
     ...broker,
     databaseUrl: DATABASE_URL,
     topicPrefix: '',
-    env: flags.smoke ? SMOKE_SERVICE_ENV : {},
+    env: {
+      ...(flags.smoke ? SMOKE_SERVICE_ENV : {}),
+      ...(traceSink ? { OTEL_EXPORTER_OTLP_ENDPOINT: traceSink.endpoint } : {}),
+    },
     profileDir,
   };
   const volumes = flags.smoke ? SMOKE_VOLUMES : FULL_VOLUMES;
@@ -190,6 +198,7 @@ async function main(): Promise<void> {
     });
   } finally {
     await stopBroker();
+    await traceSink?.stop();
   }
   const ratioValues = ratios(run);
   const results: BenchResults = {
@@ -205,6 +214,7 @@ async function main(): Promise<void> {
       RETENTION_INTERVAL_MS: BENCH_RETENTION_INTERVAL_MS,
     },
     profiled: Boolean(profileDir),
+    ...(traceSink ? { tracing: { exportRequests: traceSink.requests, exportedBytes: traceSink.bytes } } : {}),
     parts: only ?? PARTS,
     payloadFilter: filter ?? null,
     run,
@@ -214,7 +224,7 @@ async function main(): Promise<void> {
   };
   const markdown = renderMarkdown(results);
   if (!flags.smoke) {
-    const suffix = `${only ? `-${only.join('-')}` : ''}${filter ? '-filters' : ''}${profileDir ? '-profile' : ''}`;
+    const suffix = `${only ? `-${only.join('-')}` : ''}${filter ? '-filters' : ''}${profileDir ? '-profile' : ''}${traceSink ? '-tracing' : ''}`;
     const base = join(RESULTS_DIR, `${stamp}${suffix}`);
     mkdirSync(RESULTS_DIR, { recursive: true });
     writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);

@@ -38,6 +38,10 @@ export function renderMarkdown(results: BenchResults): string {
         (m.uncommittedFiles ? ` plus ${m.uncommittedFiles} uncommitted file(s) in the shared tree.` : '.') +
         ` **Run:** ${Math.round(results.durationSeconds / 6) / 10} min` +
         (results.profiled ? ', services under `--cpu-prof` (slower: not a headline run).' : '.') +
+        (results.tracing
+          ? ` **Tracing on:** every span exported over OTLP (http/protobuf) to a local sink, ` +
+            `${fmt(results.tracing.exportRequests)} requests, ${fmt(Math.round(results.tracing.exportedBytes / 2 ** 20))} MiB.`
+          : '') +
         ` **Parts:** ${results.parts.join(', ')}.` +
         (results.payloadFilter
           ? ` **Every subscription filters:** \`${JSON.stringify(results.payloadFilter)}\`.`

@@ -32,6 +32,8 @@ export interface BenchResults {
   volumes: BenchVolumes;
   serviceEnv: NodeJS.ProcessEnv;
   profiled: boolean;
+  /** `--tracing`: what the services exported to the bench's OTLP sink. */
+  tracing?: { exportRequests: number; exportedBytes: number };
   /** The parts that ran (`--only`). */
   parts: readonly string[];
   /** The payload filter on every subscription (`--filters`); null without. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { kafkaSecurity, kafkaSecurityEnv, type KafkaSecurity } from './kafka-security';
 import { loadConfig } from './load-config';
 import { publishedAdminKey, publishedKeyRingKey } from './published-secrets';
+import { tracingEnv } from './tracing-env';
 
 export const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
@@ -12,7 +13,7 @@ export const durationMs = (fallback: number) => z.coerce.number().int().nonnegat
 
 export { booleanFlag } from './boolean-flag';
 
-/** Variables every service reads: runtime mode, logging, Kafka and Postgres. */
+/** Variables every service reads: runtime mode, logging, Kafka, Postgres and tracing. */
 export const commonEnv = {
   // Production rules unless a local stack or a test asks for development or test mode.
   NODE_ENV: z.enum(['development', 'test', 'production']).default('production'),
@@ -60,6 +61,7 @@ export const commonEnv = {
   PENDING_DELIVERY_LEASE_MS: durationMs(600_000),
   // Where a NetworkPolicy must tell monitoring from API clients, which it can only do by port.
   MANAGEMENT_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  ...tracingEnv,
 } as const;
 
 /**

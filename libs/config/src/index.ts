@@ -30,3 +30,11 @@ export {
   type KafkaSecurityVariables,
 } from './kafka-security';
 export { fingerprint, publishedAdminKey, publishedKeyRingKey } from './published-secrets';
+export {
+  OTLP_PROTOCOLS,
+  TRACE_SAMPLERS,
+  tracingEnv,
+  type OtlpProtocol,
+  type TraceSampler,
+  type TracingVariables,
+} from './tracing-env';

@@ -20,3 +20,5 @@ export { enqueueDeliveries, type EnqueueOptions, type EnqueuedDelivery } from '.
 export { runProcess, type ProcessRun, type RunOptions } from './run-process';
 export { TcpFaultProxy } from './tcp-fault-proxy';
 export { describeOpenApiDocument, registeredRoutes, type DocumentedApi } from './openapi-document';
+export { OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
+export { startInMemoryTracing } from './in-memory-tracing';

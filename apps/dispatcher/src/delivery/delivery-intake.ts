@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DeliveryTask } from '@smart-dairy/messages';
 import { LOGGER, type Logger } from '@smart-dairy/service-kit';
+import type { TraceContext } from '@smart-dairy/tracing';
 import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
 import { DeliveriesRepository } from '../deliveries/deliveries.repository';
 import { DispatcherMetrics } from '../dispatcher-metrics';
@@ -13,6 +14,8 @@ import { decideTask } from './task-decision';
 export interface IncomingTask {
   task: DeliveryTask;
   source: { topic: string; partition: number; offset: string };
+  /** The task span its headers name, parent of the attempt's spans (tracing on only). */
+  trace?: TraceContext;
   finished(): void;
 }
 
@@ -74,7 +77,7 @@ export class DeliveryIntake {
       this.deliveries.rows(incoming.map((i) => i.task.deliveryId)),
       this.endpoints.lookup(incoming.map((i) => i.task.subscriptionId)),
     ]);
-    for (const { task, source, finished } of incoming) {
+    for (const { task, source, trace, finished } of incoming) {
       const partition = partitionKey(source);
       // Read before a rebalance took the partition away: its next owner has it.
       if (this.owned && !this.owned.has(partition)) {
@@ -115,17 +118,17 @@ export class DeliveryIntake {
         endpointId: delivery.subscriptionId,
         priority: delivery.priority,
         ratePerSecond: endpoint?.ratePerSecond ?? null,
-        shed: () => void this.runner.defer(delivery, state).recorded.then(done),
+        shed: () => void this.runner.defer(delivery, state, trace).recorded.then(done),
         run: async () => {
           try {
-            const { recorded } = await this.runner.run(delivery, state, endpoint);
+            const { recorded } = await this.runner.run(delivery, state, endpoint, trace);
             // The endpoint's slot is free now; the message waits for the outcome to be durable.
             void recorded.then(done);
           } catch (error) {
             // Parked for the retry scheduler before its message goes: otherwise the row would stay
             // pending with no task left to send it.
             this.logger.error({ err: error, deliveryId: task.deliveryId }, 'delivery failed unexpectedly');
-            void this.runner.defer(delivery, state, 'dispatch_failed').recorded.then(done);
+            void this.runner.defer(delivery, state, trace, 'dispatch_failed').recorded.then(done);
           }
         },
       });

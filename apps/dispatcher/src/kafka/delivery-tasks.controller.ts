@@ -60,7 +60,12 @@ export class DeliveryTasksController implements OnApplicationBootstrap {
       const decoded = deliveryTaskCodec.decode(record.value);
       if (decoded.ok) {
         const source = { topic: record.topic, partition: record.partition, offset: record.offset };
-        tasks.push({ task: decoded.value, source, finished: () => context.complete(record.offset) });
+        tasks.push({
+          task: decoded.value,
+          source,
+          trace: record.trace,
+          finished: () => context.complete(record.offset),
+        });
       } else {
         unreadable.push(record.offset);
         this.logger.error(

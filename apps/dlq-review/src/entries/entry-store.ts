@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService, ReviewStatus } from '@smart-dairy/db';
 import type { DeadLetter } from '@smart-dairy/messages';
+import { storedTraceHeaders, type TraceHeaders } from '@smart-dairy/tracing';
 import { entryWhere, type EntryFilter } from './entry-filter';
 import { entryIdOf, payloadOf } from './entry-view';
 
@@ -12,7 +13,10 @@ export const REPLAY_COLUMNS = {
   priority: true,
 } as const satisfies Prisma.DeadLetterEntrySelect;
 
-export type ReplayRow = Prisma.DeadLetterEntryGetPayload<{ select: typeof REPLAY_COLUMNS }>;
+export type ReplayRow = Prisma.DeadLetterEntryGetPayload<{ select: typeof REPLAY_COLUMNS }> & {
+  /** The trace the delivery was sent in until this replay (null while tracing was off). */
+  originalTrace: TraceHeaders | null;
+};
 
 /** Statuses an entry may be replayed from, and archived from: never while a replay is in flight. */
 export const REPLAYABLE: readonly ReviewStatus[] = [ReviewStatus.pending];
@@ -87,12 +91,26 @@ export class EntryStore {
         data: { reviewStatus: ReviewStatus.retrying, replayCount: { increment: 1 }, lastReplayedAt: now },
         select: REPLAY_COLUMNS,
       });
-      await tx.delivery.updateMany({
+      const deliveries = await tx.delivery.updateManyAndReturn({
         where: { id: { in: rows.map((row) => row.deliveryId) } },
         data: { replayRequestedAt: now },
+        select: { id: true, traceContext: true },
       });
-      return rows;
+      const traces = new Map(deliveries.map((d) => [d.id, storedTraceHeaders(d.traceContext)]));
+      return rows.map((row) => ({ ...row, originalTrace: traces.get(row.deliveryId) ?? null }));
     });
+  }
+
+  /** The traces replays started, kept with their deliveries so that the retries after them join them. */
+  async keepTraces(tasks: readonly { deliveryId: string; trace: TraceHeaders }[]): Promise<void> {
+    if (tasks.length === 0) return;
+    await this.prisma.$executeRaw`
+      UPDATE "deliveries" AS d SET "trace_context" = v.trace_context::jsonb
+      FROM unnest(
+        ${tasks.map((t) => t.deliveryId)}::text[],
+        ${tasks.map((t) => JSON.stringify(t.trace))}::text[]
+      ) AS v(id, trace_context)
+      WHERE d."id" = v.id`;
   }
 
   /**

@@ -1,9 +1,12 @@
 import { deliveryIdFor, EVENT_CATALOG, type TypedEvent } from '@smart-dairy/schemas';
-import type { DeliveryTask } from '@smart-dairy/messages';
+import type { TracedTask } from '@smart-dairy/messages';
 import type { AcceptedEvent } from './accepted-event';
 
-/** A delivery to store as a row, whose task then names it (the task carries no event content). */
-export interface NewDelivery extends DeliveryTask {
+/**
+ * A delivery to store as a row, whose task then names it (the task carries no event content), with the
+ * trace context of its task span while tracing is on.
+ */
+export interface NewDelivery extends TracedTask {
   eventId: string;
   eventType: string;
 }

@@ -1,8 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DeliveryStatus, PrismaService, SubscriptionStatus } from '@smart-dairy/db';
+import { DeliveryStatus, PrismaService, SubscriptionStatus, type Delivery } from '@smart-dairy/db';
 import { NotFoundProblem, ProblemError } from '@smart-dairy/http-problem';
 import { KafkaClient } from '@smart-dairy/kafka';
-import { publishDeliveryTasks } from '@smart-dairy/messages';
+import {
+  publishDeliveryTasks,
+  startDeliveryTaskSpan,
+  type DeliveryTask,
+  type TracedTask,
+} from '@smart-dairy/messages';
+import { endAfter, storedTraceHeaders, traceHeadersOf } from '@smart-dairy/tracing';
 import { auditEntry } from '../audit/audit-entry';
 import { SUBSCRIPTIONS_CONFIG, type SubscriptionsConfig } from '../config';
 import type { Actor } from '../http/actor';
@@ -61,7 +67,9 @@ export class DeliveriesService {
    * Records a retry request on the delivery (docs/protocol.md#dead-letter-queue-and-replay), puts it back
    * to pending and hands the dispatcher a replay task for it, which it sends even if the delivery had
    * ended, as the next attempt of the same id. The row changes first: a task sent first could be
-   * delivered and then overwritten back to pending, or find no request and be refused.
+   * delivered and then overwritten back to pending, or find no request and be refused. While tracing is
+   * on, the retry starts a new trace linked to the delivery's, and the row keeps the new one for the
+   * retries that may follow.
    */
   async retry(id: string, actor: Actor): Promise<DeliveryView> {
     const found = DELIVERY_ID.test(id)
@@ -75,23 +83,37 @@ export class DeliveriesService {
     if (subscription.status !== SubscriptionStatus.active) {
       throw new ProblemError('conflict', 'The subscription is disabled: enable it before retrying.');
     }
+    const task: DeliveryTask = {
+      deliveryId: found.id,
+      subscriptionId: found.subscriptionId,
+      priority: found.priority,
+      replay: true,
+    };
+    const span = startDeliveryTaskSpan(task, {
+      resend: 'manual_retry',
+      original: storedTraceHeaders(found.traceContext),
+    });
+    const traced = { ...task, trace: span && traceHeadersOf(span) };
+    return deliveryView(await endAfter([span], 'retry_failed', this.requestRetry(found, traced, actor)));
+  }
+
+  private async requestRetry(found: Delivery, task: TracedTask, actor: Actor): Promise<Delivery> {
     const [row] = await this.prisma.$transaction([
       this.prisma.delivery.update({
-        where: { id },
+        where: { id: found.id },
         data: {
           status: DeliveryStatus.pending,
           nextAttemptAt: pendingLeaseEnd(this.config),
           replayRequestedAt: new Date(),
+          traceContext: task.trace ?? undefined,
         },
       }),
       this.prisma.auditLogEntry.create({
-        data: auditEntry(actor, 'delivery.retried', 'delivery', id, { previous_status: found.status }),
+        data: auditEntry(actor, 'delivery.retried', 'delivery', found.id, { previous_status: found.status }),
       }),
     ]);
-    await publishDeliveryTasks(this.kafka, [
-      { deliveryId: row.id, subscriptionId: row.subscriptionId, priority: row.priority, replay: true },
-    ]);
-    return deliveryView(row);
+    await publishDeliveryTasks(this.kafka, [task]);
+    return row;
   }
 }
 

@@ -1,4 +1,5 @@
 import { BaseRpcContext } from '@nestjs/microservices';
+import type { TraceContext } from '@smart-dairy/tracing';
 import type { IHeaders } from 'kafkajs';
 import type { TopicName } from '../topics';
 import type { FlowBudgets } from './flow-control';
@@ -52,6 +53,8 @@ export interface KafkaRecord {
   value: Buffer | null;
   headers?: IHeaders;
   timestamp: string;
+  /** The trace its `traceparent`/`tracestate` headers continue; only while tracing is on. */
+  trace?: TraceContext;
 }
 
 export interface BatchInfo {

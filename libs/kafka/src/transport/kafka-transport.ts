@@ -1,5 +1,6 @@
 import type { OnModuleDestroy } from '@nestjs/common';
 import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
+import { traceContextFrom } from '@smart-dairy/tracing';
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { isObservable, lastValueFrom } from 'rxjs';
@@ -250,6 +251,7 @@ export class KafkaTransport
       value: m.value,
       headers: m.headers,
       timestamp: m.timestamp,
+      trace: traceContextFrom(m.headers),
     }));
     const context = new KafkaBatchContext([
       { topic: batch.topic, partition: batch.partition, offsetLag: batch.offsetLag(), heartbeat, complete },
