@@ -1,9 +1,11 @@
 import {
   activitySummaryEnv,
   allowPrivateEndpoints,
+  booleanFlag,
   commonEnv,
   durationMs,
   endpointEnv,
+  metricsRefreshEnv,
   port,
   positiveInt,
   secretEnv,
@@ -18,6 +20,7 @@ export const DispatcherConfigSchema = z
   .object({
     ...commonEnv,
     ...activitySummaryEnv,
+    ...metricsRefreshEnv,
     ...secretEnv,
     ...endpointEnv,
     PORT: port(3003),
@@ -49,6 +52,8 @@ export const DispatcherConfigSchema = z
     MAINTENANCE_INTERVAL_MS: durationMs(60 * 60_000),
     RECORD_FLUSH_INTERVAL_MS: durationMs(20),
     RECORD_BATCH_SIZE: positiveInt(1_000),
+    /** Series labelled with a subscription id on /metrics (breaker state, backlog age); false leaves them out. */
+    METRICS_PER_SUBSCRIPTION: booleanFlag(true),
   })
   .superRefine((config, ctx) => {
     try {

@@ -21,6 +21,7 @@ import { EndpointDirectory } from './endpoints/endpoint-directory';
 import { DELIVERY_CONSUMER, DeliveryTasksController } from './kafka/delivery-tasks.controller';
 import { SubscriptionDisabler } from './endpoints/subscription-disabler';
 import { MaintenanceJobs } from './maintenance/maintenance-jobs';
+import { DeliveryGauges } from './monitoring/delivery-gauges';
 import { AttemptRecorder } from './recording/attempt-recorder';
 import { RecordPublisher } from './recording/record-publisher';
 import { RecorderReadiness } from './recording/recorder-readiness';
@@ -66,6 +67,7 @@ export class DispatcherModule {
         RetryScheduler,
         MaintenanceJobs,
         DispatcherSummary,
+        DeliveryGauges,
       ],
     };
   }

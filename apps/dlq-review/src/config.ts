@@ -2,6 +2,7 @@ import {
   activitySummaryEnv,
   apiEnv,
   commonEnv,
+  metricsRefreshEnv,
   port,
   positiveInt,
   positiveIntList,
@@ -11,6 +12,7 @@ import { z } from 'zod';
 export const DlqReviewConfigSchema = z.object({
   ...commonEnv,
   ...activitySummaryEnv,
+  ...metricsRefreshEnv,
   ...apiEnv,
   PORT: port(3004),
   /** Consecutive failed attempts of one subscription at which `system.endpoint_failing` is published. */

@@ -10,6 +10,7 @@ export {
   durationMs,
   endpointEnv,
   kafkaSecurityFromEnv,
+  metricsRefreshEnv,
   port,
   positiveInt,
   positiveIntList,
