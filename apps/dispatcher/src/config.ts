@@ -1,11 +1,13 @@
 import {
   activitySummaryEnv,
   allowPrivateEndpoints,
+  booleanFlag,
   commonEnv,
   DAY_MS,
   deletedSubscriptionRetentionEnv,
   durationMs,
   endpointEnv,
+  metricsRefreshEnv,
   port,
   positiveInt,
   retentionEnv,
@@ -19,6 +21,7 @@ export const DispatcherConfigSchema = z
   .object({
     ...commonEnv,
     ...activitySummaryEnv,
+    ...metricsRefreshEnv,
     ...secretEnv,
     ...endpointEnv,
     ...retentionEnv,
@@ -60,6 +63,8 @@ export const DispatcherConfigSchema = z
     MAINTENANCE_INTERVAL_MS: durationMs(60 * 60_000),
     RECORD_FLUSH_INTERVAL_MS: durationMs(20),
     RECORD_BATCH_SIZE: positiveInt(1_000),
+    /** Series labelled with a subscription id on /metrics (breaker state, backlog age); false leaves them out. */
+    METRICS_PER_SUBSCRIPTION: booleanFlag(true),
   })
   .superRefine((config, ctx) => {
     try {

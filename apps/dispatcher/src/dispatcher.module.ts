@@ -22,6 +22,7 @@ import { EndpointDirectory } from './endpoints/endpoint-directory';
 import { DELIVERY_CONSUMER, DeliveryTasksController } from './kafka/delivery-tasks.controller';
 import { SubscriptionDisabler } from './endpoints/subscription-disabler';
 import { MaintenanceJobs } from './maintenance/maintenance-jobs';
+import { DeliveryGauges } from './monitoring/delivery-gauges';
 import { AttemptRecorder } from './recording/attempt-recorder';
 import { RecordPublisher } from './recording/record-publisher';
 import { RecorderReadiness } from './recording/recorder-readiness';
@@ -69,6 +70,7 @@ export class DispatcherModule {
         MaintenanceJobs,
         ...RetentionJobs.providers([deliveriesSweep(config)], config),
         DispatcherSummary,
+        DeliveryGauges,
       ],
     };
   }

@@ -4,6 +4,7 @@ import {
   commonEnv,
   DAY_MS,
   durationMs,
+  metricsRefreshEnv,
   port,
   positiveInt,
   positiveIntList,
@@ -14,6 +15,7 @@ import { z } from 'zod';
 export const DlqReviewConfigSchema = z.object({
   ...commonEnv,
   ...activitySummaryEnv,
+  ...metricsRefreshEnv,
   ...apiEnv,
   ...retentionEnv,
   PORT: port(3004),

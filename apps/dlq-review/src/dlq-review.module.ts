@@ -8,6 +8,7 @@ import { DLQ_REVIEW_CONFIG, type DlqReviewConfig } from './config';
 import { ConsoleController } from './console/console.controller';
 import { DlqMetrics } from './dlq-metrics';
 import { DlqSummary } from './dlq-summary';
+import { EntryGauges } from './entries/entry-gauges';
 import { EntryQueries } from './entries/entry-queries';
 import { EntryStore } from './entries/entry-store';
 import { dlqReviewApiDocument } from './http/api-document';
@@ -50,6 +51,7 @@ export class DlqReviewModule {
         PeriodicJobs,
         ...RetentionJobs.providers([entriesSweep(config)], config),
         DlqSummary,
+        EntryGauges,
       ],
     };
   }

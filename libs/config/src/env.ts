@@ -104,6 +104,15 @@ export const deletedSubscriptionRetentionEnv = {
   DELETED_SUBSCRIPTION_RETENTION_MS: durationMs(7 * DAY_MS),
 } as const;
 
+/** Variables of the services with gauges that need a database query (dispatcher, dlq-review). */
+export const metricsRefreshEnv = {
+  /**
+   * How often those gauges are refreshed from Postgres, by a periodic job and never per scrape (docs/monitoring.md).
+   * 0 turns them off.
+   */
+  METRICS_REFRESH_INTERVAL_MS: durationMs(30_000),
+} as const;
+
 /** Variables of the services that expose the authenticated /v1 API. */
 export const apiEnv = {
   API_RATE_LIMIT_PER_SECOND: positiveInt(50),

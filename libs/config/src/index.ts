@@ -12,6 +12,7 @@ export {
   durationMs,
   endpointEnv,
   kafkaSecurityFromEnv,
+  metricsRefreshEnv,
   port,
   positiveInt,
   positiveIntList,

@@ -4,6 +4,7 @@ export { HealthController } from './health.controller';
 export { createLogger, NestPinoLogger, type Logger } from './logger';
 export { metricsOn } from './metrics-on';
 export { PeriodicJobs, type PeriodicJob, type PeriodicSchedule } from './periodic-jobs';
+export { GAUGE_COUNT_LIMIT, RefreshedGauges } from './refreshed-gauges';
 export type { CheckResult, ReadinessReport } from './readiness';
 export { ReadinessService } from './readiness.service';
 export { RetentionJobs } from './retention-jobs';

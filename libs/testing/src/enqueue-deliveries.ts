@@ -15,6 +15,8 @@ export interface EnqueueOptions {
   leaseEndsAt?: Date;
   /** The events' data; the catalog's sample of the type by default. */
   data?: Record<string, unknown>;
+  /** When the events occurred (their timestamp); now by default. */
+  occurredAt?: Date;
 }
 
 /** A delivery enqueued for a test, with the event content stored for it. */
@@ -40,10 +42,11 @@ export async function enqueueDeliveries(
     publish = true,
     leaseEndsAt,
     data = EVENT_CATALOG[eventType].sample as Record<string, unknown>,
+    occurredAt: occurred = new Date(),
   }: EnqueueOptions,
 ): Promise<EnqueuedDelivery[]> {
   const run = randomUUID().slice(0, 8);
-  const occurredAt = new Date().toISOString();
+  const occurredAt = occurred.toISOString();
   const tasks: EnqueuedDelivery[] = Array.from({ length: count }, (_, i) => {
     const eventId = `evt-test-${run}-${i}`;
     return {

@@ -17,6 +17,7 @@ export { TEST_SECRET_ENCRYPTION_KEYS } from './test-keys';
 export { TopicReader } from './topic-reader';
 export { TestReceiver, type Behaviour, type ReceivedDelivery } from './test-receiver';
 export { enqueueDeliveries, type EnqueueOptions, type EnqueuedDelivery } from './enqueue-deliveries';
+export { sampleValue, samplesOf, scrapeExposition, scrapeMetrics, type MetricSample } from './metric-samples';
 export { runProcess, type ProcessRun, type RunOptions } from './run-process';
 export { TcpFaultProxy } from './tcp-fault-proxy';
 export { describeOpenApiDocument, registeredRoutes, type DocumentedApi } from './openapi-document';

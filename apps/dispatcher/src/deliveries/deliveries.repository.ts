@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DeliveryStatus, PrismaService, type Priority } from '@smart-dairy/db';
+import { DeliveryStatus, Prisma, PrismaService, SubscriptionStatus, type Priority } from '@smart-dairy/db';
 import type { TracedTask } from '@smart-dairy/messages';
 import { storedTraceHeaders } from '@smart-dairy/tracing';
 import type { AttemptWrite, NextState } from './attempt-write';
@@ -26,6 +26,22 @@ type SelectedRow = Omit<DeliveryRow, 'event'> & EventColumns;
 
 /** A delivery the retry scheduler hands out again, in the trace its task span began (null while off). */
 export type DueDelivery = Omit<TracedTask, 'replay'>;
+
+/** How long the oldest undelivered delivery of a subscription that is not deleted has waited. */
+export interface SubscriptionBacklog {
+  subscriptionId: string;
+  active: boolean;
+  /** Since that delivery was created; 0 when nothing waits. */
+  ageSeconds: number;
+}
+
+/** Retrying deliveries by when they are due: past due, within a minute, within an hour, later. */
+export interface RetryQueueDepth {
+  now: number;
+  within_1m: number;
+  within_1h: number;
+  later: number;
+}
 
 const STATUS_AFTER: Record<NextState['status'], DeliveryStatus> = {
   delivered: DeliveryStatus.delivered,
@@ -123,5 +139,46 @@ export class DeliveriesRepository {
       ) AS v(id, status, attempt_count, budget_base, next_attempt_at, last_error, last_status_code, delivered_at,
         replay_answered)
       WHERE d."id" = v.id AND d."attempt_count" <= v.attempt_count`;
+  }
+
+  /**
+   * The backlog of every subscription that is not deleted. Two probes of the (subscription_id, status,
+   * created_at) index per subscription, one per waiting status: the cost grows with the subscriptions, never
+   * with the deliveries.
+   */
+  backlogBySubscription(): Promise<SubscriptionBacklog[]> {
+    const oldest = (status: DeliveryStatus) => Prisma.sql`
+      (SELECT min(d."created_at") FROM "deliveries" AS d
+        WHERE d."subscription_id" = s."id" AND d."status" = ${status}::"DeliveryStatus")`;
+    return this.prisma.$queryRaw<SubscriptionBacklog[]>`
+      SELECT s."id" AS "subscriptionId",
+        s."status" = ${SubscriptionStatus.active}::"SubscriptionStatus" AS "active",
+        COALESCE(GREATEST(0, EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC')
+          - LEAST(${oldest(DeliveryStatus.pending)}, ${oldest(DeliveryStatus.retrying)}))), 0)::float8 AS "ageSeconds"
+      FROM "subscriptions" AS s
+      WHERE s."deleted_at" IS NULL`;
+  }
+
+  /**
+   * Retrying deliveries by due time, of the `limit` due first: one bounded walk of the (status,
+   * next_attempt_at) index, so a huge queue costs no more than `limit` entries (the later buckets then
+   * undercount).
+   */
+  async retryQueueDepth(limit: number): Promise<RetryQueueDepth> {
+    const rows = await this.prisma.$queryRaw<RetryQueueDepth[]>`
+      SELECT
+        (count(*) FILTER (WHERE w."due" <= t."now"))::int AS "now",
+        (count(*) FILTER (WHERE w."due" > t."now" AND w."due" <= t."now" + interval '1 minute'))::int AS "within_1m",
+        (count(*) FILTER (WHERE w."due" > t."now" + interval '1 minute' AND w."due" <= t."now" + interval '1 hour'))::int
+          AS "within_1h",
+        (count(*) FILTER (WHERE w."due" > t."now" + interval '1 hour'))::int AS "later"
+      FROM (
+        SELECT "next_attempt_at" AS "due" FROM "deliveries"
+        WHERE "status" = ${DeliveryStatus.retrying}::"DeliveryStatus"
+        ORDER BY "next_attempt_at"
+        LIMIT ${limit}
+      ) AS w, (SELECT now() AT TIME ZONE 'UTC' AS "now") AS t`;
+    // Aggregates without GROUP BY answer one row, over no rows too.
+    return rows[0] as RetryQueueDepth;
   }
 }

@@ -13,6 +13,7 @@ import { SubscriptionDisabler } from '../endpoints/subscription-disabler';
 import { AttemptRecorder } from '../recording/attempt-recorder';
 import type { AttemptWrite, NextState } from '../deliveries/attempt-write';
 import { decideNext } from './attempt-decision';
+import { attemptStatusLabels, secondsSinceEvent } from './attempt-metrics';
 import { classifyAttempt } from './classify';
 import { endAttemptSpan, recordNotSent, startAttemptSpan } from './delivery-spans';
 import type { DeliveryState } from './task-decision';
@@ -98,6 +99,11 @@ export class DeliveryRunner {
       await this.disableGone(delivery.subscriptionId, classification.errorClass);
     const statusCode = result.outcome.kind === 'response' ? result.outcome.statusCode : null;
     this.metrics.attemptDuration.observe({ outcome: next.status }, result.latencyMs / 1000);
+    this.metrics.attempts.inc(attemptStatusLabels(result.outcome));
+    if (next.status === 'delivered') {
+      const seconds = secondsSinceEvent(delivery.event.timestamp, finishedAt);
+      this.metrics.endToEndLatency.observe({ priority: delivery.priority }, seconds);
+    }
     // Debug, with the delivery id to follow one delivery by; DispatcherSummary logs the totals at info.
     this.logger.debug(
       {
