@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DeliveryStatus, PrismaService, SubscriptionStatus } from '@smart-dairy/db';
+import { PrismaService, SubscriptionStatus } from '@smart-dairy/db';
 import { NotFoundProblem, ProblemError } from '@smart-dairy/http-problem';
 import { KafkaClient } from '@smart-dairy/kafka';
 import { publishDeliveryTasks } from '@smart-dairy/messages';
+import { replayTaskOf, retryRequest } from '@smart-dairy/replay';
 import { auditEntry } from '../audit/audit-entry';
 import { SUBSCRIPTIONS_CONFIG, type SubscriptionsConfig } from '../config';
 import type { Actor } from '../http/actor';
@@ -75,21 +76,18 @@ export class DeliveriesService {
     if (subscription.status !== SubscriptionStatus.active) {
       throw new ProblemError('conflict', 'The subscription is disabled: enable it before retrying.');
     }
+    const now = new Date();
     const [row] = await this.prisma.$transaction([
       this.prisma.delivery.update({
         where: { id },
-        data: {
-          status: DeliveryStatus.pending,
-          nextAttemptAt: pendingLeaseEnd(this.config),
-          replayRequestedAt: new Date(),
-        },
+        data: retryRequest(now, pendingLeaseEnd(this.config, now.getTime())),
       }),
       this.prisma.auditLogEntry.create({
         data: auditEntry(actor, 'delivery.retried', 'delivery', id, { previous_status: found.status }),
       }),
     ]);
     await publishDeliveryTasks(this.kafka, [
-      { deliveryId: row.id, subscriptionId: row.subscriptionId, priority: row.priority, replay: true },
+      replayTaskOf({ deliveryId: row.id, subscriptionId: row.subscriptionId, priority: row.priority }),
     ]);
     return deliveryView(row);
   }
