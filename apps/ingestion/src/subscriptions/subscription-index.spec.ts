@@ -4,11 +4,10 @@ describe('SubscriptionIndex', () => {
   const index = new SubscriptionIndex();
   beforeEach(() =>
     index.replaceAll([
-      { id: 'exact', events: ['order.created'], active: true },
-      { id: 'category', events: ['order.*'], active: true },
-      { id: 'all', events: ['*'], active: true },
-      { id: 'payments', events: ['payment.completed', 'payment.failed'], active: true },
-      { id: 'inactive', events: ['*'], active: false },
+      { id: 'exact', events: ['order.created'] },
+      { id: 'category', events: ['order.*'] },
+      { id: 'all', events: ['*'] },
+      { id: 'payments', events: ['payment.completed', 'payment.failed'] },
     ]),
   );
 
@@ -23,14 +22,15 @@ describe('SubscriptionIndex', () => {
 
   it('sees an added subscription and forgets a removed one, despite the match cache', () => {
     expect(index.match('user.updated')).toEqual(['all']);
-    index.upsert({ id: 'users', events: ['user.*'], active: true });
+    index.upsert({ id: 'users', events: ['user.*'] });
     expect([...index.match('user.updated')].sort()).toEqual(['all', 'users']);
     index.remove('all');
     expect(index.match('user.updated')).toEqual(['users']);
   });
 
-  it('stops matching a subscription once it is disabled', () => {
-    index.upsert({ id: 'exact', events: ['order.created'], active: false });
+  it('matches a changed filter at once', () => {
+    index.upsert({ id: 'exact', events: ['order.cancelled'] });
     expect([...index.match('order.created')].sort()).toEqual(['all', 'category']);
+    expect([...index.match('order.cancelled')].sort()).toEqual(['all', 'category', 'exact']);
   });
 });

@@ -3,7 +3,6 @@ import { matchesFilter } from '@smart-dairy/schemas';
 export interface IndexedSubscription {
   id: string;
   events: string[];
-  active: boolean;
 }
 
 /**
@@ -33,12 +32,15 @@ export class SubscriptionIndex {
     if (this.subscriptions.delete(id)) this.matches.clear();
   }
 
-  /** Ids of the active subscriptions with at least one filter matching the event type. */
+  /**
+   * Ids of the subscriptions with at least one filter matching the event type, disabled ones included:
+   * their deliveries wait until they are enabled (EventStore.storeDeliveries decides from Postgres).
+   */
   match(eventType: string): readonly string[] {
     let ids = this.matches.get(eventType);
     if (!ids) {
       ids = [...this.subscriptions.values()]
-        .filter((s) => s.active && s.events.some((filter) => matchesFilter(filter, eventType)))
+        .filter((s) => s.events.some((filter) => matchesFilter(filter, eventType)))
         .map((s) => s.id);
       this.matches.set(eventType, ids);
     }

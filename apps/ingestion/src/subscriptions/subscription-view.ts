@@ -1,10 +1,10 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { PrismaService, SubscriptionStatus } from '@smart-dairy/db';
+import { PrismaService } from '@smart-dairy/db';
 import { LOGGER, PeriodicJobs, type Logger, type SubscriptionChangeListener } from '@smart-dairy/service-kit';
 import { INGESTION_CONFIG, type IngestionConfig } from '../config';
 import { SubscriptionIndex, type IndexedSubscription } from './subscription-index';
 
-const columns = { id: true, events: true, status: true, deletedAt: true } as const;
+const columns = { id: true, events: true, deletedAt: true } as const;
 
 /**
  * Keeps the subscription index current: a full load before events are read, every announcement on
@@ -55,6 +55,6 @@ export class SubscriptionView implements SubscriptionChangeListener, OnApplicati
   }
 }
 
-function toIndexed(row: { id: string; events: string[]; status: SubscriptionStatus }): IndexedSubscription {
-  return { id: row.id, events: row.events, active: row.status === SubscriptionStatus.active };
+function toIndexed(row: { id: string; events: string[] }): IndexedSubscription {
+  return { id: row.id, events: row.events };
 }
