@@ -26,6 +26,9 @@ export const SubscriptionsConfigSchema = z
     SECRET_ROTATION_PERIOD_DAYS: positiveInt(90),
     SECRET_REMINDER_INTERVAL_MS: durationMs(HOUR_MS),
     SECRET_REENCRYPTION_INTERVAL_MS: durationMs(HOUR_MS),
+    RECOVER_MAX_AGE_DAYS: positiveInt(30),
+    REDELIVERY_BATCH_SIZE: positiveInt(500),
+    BACKLOG_RELEASE_INTERVAL_MS: durationMs(60_000),
   })
   .transform((config, ctx) => ({
     ...withSecretKeyRing(withAdminApiKey(config, ctx), ctx),
