@@ -92,10 +92,11 @@ describe('subscriptions service', () => {
   afterAll(async () => {
     await service?.stop();
     await changes?.stop();
-    // Other suites' ingestion fans out to every active subscription of the shared database.
+    // The database is shared: leave nothing another suite's ingestion could match (it makes waiting
+    // deliveries for a disabled subscription).
     await prisma?.subscription.updateMany({
       where: { id: { in: created } },
-      data: { status: SubscriptionStatus.disabled },
+      data: { deletedAt: new Date() },
     });
     await kafka?.disconnect();
     await prisma?.$disconnect();
