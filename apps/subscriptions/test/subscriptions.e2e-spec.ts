@@ -770,7 +770,8 @@ describe('subscriptions service', () => {
         paths: object;
       };
       expect(doc.openapi).toBe('3.1.0');
-      expect(Object.keys(doc.paths)).toHaveLength(15);
+      expect(Object.keys(doc.paths)).toHaveLength(16);
+      expect(Object.keys(doc.paths)).toContain('/v1/subscriptions/{id}/recover');
     });
 
     it('answers 413 to a body over 1 MiB, 415 to a non-JSON body, 400 to broken JSON', async () => {
