@@ -1,3 +1,5 @@
+import type { FilterDocument } from '@smart-dairy/payload-filter';
+
 export interface CreatedSubscription {
   id: string;
   secret: string;
@@ -13,8 +15,13 @@ export class SubscriptionsApi {
     this.adminKey = adminKey;
   }
 
-  async create(url: string, events: string[]): Promise<CreatedSubscription> {
-    const body = await this.call('POST', '/v1/subscriptions', 201, { url, events, description: 'bench' });
+  async create(url: string, events: string[], filter?: FilterDocument): Promise<CreatedSubscription> {
+    const body = await this.call('POST', '/v1/subscriptions', 201, {
+      url,
+      events,
+      description: 'bench',
+      filter,
+    });
     return body as CreatedSubscription;
   }
 

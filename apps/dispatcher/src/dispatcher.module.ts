@@ -4,6 +4,7 @@ import { DELIVERY_TOPICS } from '@smart-dairy/kafka';
 import { SecretCipher } from '@smart-dairy/secret-crypto';
 import {
   PeriodicJobs,
+  RetentionJobs,
   SUBSCRIPTION_CHANGE_LISTENER,
   ServiceKitModule,
   SubscriptionChangesFollower,
@@ -24,6 +25,7 @@ import { MaintenanceJobs } from './maintenance/maintenance-jobs';
 import { AttemptRecorder } from './recording/attempt-recorder';
 import { RecordPublisher } from './recording/record-publisher';
 import { RecorderReadiness } from './recording/recorder-readiness';
+import { deliveriesSweep } from './retention/delivery-retention';
 import { RetryScheduler } from './scheduling/retry-scheduler';
 
 @Module({})
@@ -65,6 +67,7 @@ export class DispatcherModule {
         PeriodicJobs,
         RetryScheduler,
         MaintenanceJobs,
+        ...RetentionJobs.providers([deliveriesSweep(config)], config),
         DispatcherSummary,
       ],
     };

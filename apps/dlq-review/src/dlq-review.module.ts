@@ -3,7 +3,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { ApiAuthModule } from '@smart-dairy/api-auth';
 import { ApiDocsModule } from '@smart-dairy/http-api';
 import { eventPublisherProvider } from '@smart-dairy/producer';
-import { PeriodicJobs, ServiceKitModule, type Logger } from '@smart-dairy/service-kit';
+import { PeriodicJobs, RetentionJobs, ServiceKitModule, type Logger } from '@smart-dairy/service-kit';
 import { DLQ_REVIEW_CONFIG, type DlqReviewConfig } from './config';
 import { ConsoleController } from './console/console.controller';
 import { DlqMetrics } from './dlq-metrics';
@@ -18,6 +18,7 @@ import { OutcomeFollower } from './intake/outcome-follower';
 import { SubscriptionChangeFollower } from './intake/subscription-change-follower';
 import { FailureStreaks } from './notifications/failure-streaks';
 import { OpsNotifier } from './notifications/ops-notifier';
+import { entriesSweep } from './retention/entry-retention';
 import { ReplayTasks } from './review/replay-tasks';
 import { ReviewActions } from './review/review-actions';
 
@@ -47,6 +48,7 @@ export class DlqReviewModule {
         OutcomeFollower,
         SubscriptionChangeFollower,
         PeriodicJobs,
+        ...RetentionJobs.providers([entriesSweep(config)], config),
         DlqSummary,
       ],
     };

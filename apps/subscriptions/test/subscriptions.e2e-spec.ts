@@ -770,7 +770,7 @@ describe('subscriptions service', () => {
         paths: object;
       };
       expect(doc.openapi).toBe('3.1.0');
-      expect(Object.keys(doc.paths)).toHaveLength(16);
+      expect(Object.keys(doc.paths)).toHaveLength(17);
       expect(Object.keys(doc.paths)).toContain('/v1/subscriptions/{id}/recover');
     });
 

@@ -1,4 +1,5 @@
 import { ReviewStatus, type Prisma, type PrismaService } from '@smart-dairy/db';
+import { storedTraceHeaders, type TraceHeaders } from '@smart-dairy/tracing';
 
 /** What a replay needs of an entry to name its delivery in a task. */
 export const REPLAY_COLUMNS = {
@@ -8,7 +9,10 @@ export const REPLAY_COLUMNS = {
   priority: true,
 } as const satisfies Prisma.DeadLetterEntrySelect;
 
-export type ReplayRow = Prisma.DeadLetterEntryGetPayload<{ select: typeof REPLAY_COLUMNS }>;
+export type ReplayRow = Prisma.DeadLetterEntryGetPayload<{ select: typeof REPLAY_COLUMNS }> & {
+  /** The trace the delivery was sent in until this replay (null while tracing was off). */
+  originalTrace: TraceHeaders | null;
+};
 
 /** Statuses an entry may be replayed from: never while a replay is in flight. */
 export const REPLAYABLE: readonly ReviewStatus[] = [ReviewStatus.pending];
@@ -31,11 +35,13 @@ export function startDeadLetterReplay(
       data: { reviewStatus: ReviewStatus.retrying, replayCount: { increment: 1 }, lastReplayedAt: now },
       select: REPLAY_COLUMNS,
     });
-    await tx.delivery.updateMany({
+    const deliveries = await tx.delivery.updateManyAndReturn({
       where: { id: { in: rows.map((row) => row.deliveryId) } },
       data: { replayRequestedAt: now },
+      select: { id: true, traceContext: true },
     });
-    return rows;
+    const traces = new Map(deliveries.map((d) => [d.id, storedTraceHeaders(d.traceContext)]));
+    return rows.map((row) => ({ ...row, originalTrace: traces.get(row.deliveryId) ?? null }));
   });
 }
 

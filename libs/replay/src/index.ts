@@ -5,5 +5,5 @@ export {
   startDeadLetterReplay,
   type ReplayRow,
 } from './dead-letter-replay';
-export { replayTaskOf } from './replay-task';
 export { retryRequest } from './retry-request';
+export { publishResends, resendOf, type Resend, type ResendReason } from './resend';

@@ -6,6 +6,8 @@ export { metricsOn } from './metrics-on';
 export { PeriodicJobs, type PeriodicJob, type PeriodicSchedule } from './periodic-jobs';
 export type { CheckResult, ReadinessReport } from './readiness';
 export { ReadinessService } from './readiness.service';
+export { RetentionJobs } from './retention-jobs';
+export { periodBefore, type RetentionSweep, type SweepKeyColumn } from './retention-sweep';
 export { ServiceKitModule, type ServiceKitConfig, type ServiceKitOptions } from './service-kit.module';
 export { LOGGER, READINESS_CHECKS, SERVICE_NAME, type ReadinessCheck } from './tokens';
 export { startService, type StartServiceOptions } from './start-service';

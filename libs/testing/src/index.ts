@@ -1,3 +1,15 @@
+export {
+  FAST_RETENTION,
+  ago,
+  awaitSweeps,
+  newDeliveryId,
+  verdictsAfterSweeps,
+  storeDelivery,
+  storeEvent,
+  type AgedDelivery,
+  type RetentionCase,
+  type StoredEventKey,
+} from './retention-fixtures';
 export { createApiKeyRow, createSubscriptionRow, type SubscriptionFixture } from './factories';
 export { TEST_PARTITIONS, connectTestKafka, limitMessageBytes, serviceEnv, uniquePrefix } from './test-kafka';
 export { SUITE_DATABASE_PREFIX, connectTestPrisma } from './test-prisma';
@@ -9,3 +21,5 @@ export { enqueueDeliveries, type EnqueueOptions, type EnqueuedDelivery } from '.
 export { runProcess, type ProcessRun, type RunOptions } from './run-process';
 export { TcpFaultProxy } from './tcp-fault-proxy';
 export { describeOpenApiDocument, registeredRoutes, type DocumentedApi } from './openapi-document';
+export { OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
+export { startInMemoryTracing } from './in-memory-tracing';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DeliveryStatus, PrismaService, type Priority } from '@smart-dairy/db';
-import type { DeliveryTask } from '@smart-dairy/messages';
+import type { TracedTask } from '@smart-dairy/messages';
+import { storedTraceHeaders } from '@smart-dairy/tracing';
 import type { AttemptWrite, NextState } from './attempt-write';
 import { eventContentOf, type EventColumns, type EventContent } from './event-content';
 
@@ -23,8 +24,8 @@ export interface DeliveryRow extends StoredDelivery {
 
 type SelectedRow = Omit<DeliveryRow, 'event'> & EventColumns;
 
-/** A delivery the retry scheduler hands out again. */
-export type DueDelivery = Omit<DeliveryTask, 'replay'>;
+/** A delivery the retry scheduler hands out again, in the trace its task span began (null while off). */
+export type DueDelivery = Omit<TracedTask, 'replay'>;
 
 const STATUS_AFTER: Record<NextState['status'], DeliveryStatus> = {
   delivered: DeliveryStatus.delivered,
@@ -66,10 +67,11 @@ export class DeliveriesRepository {
    * Claims up to `limit` deliveries that are due: retries whose time has come, and pending deliveries
    * whose lease ran out (their task was lost between Postgres and Kafka, or never consumed). Each claim
    * moves the row's time forward, a retry by `claimMs` and a pending delivery by a new `leaseMs`, so a
-   * scheduler dying mid-way only delays it; `FOR UPDATE SKIP LOCKED` gives each row to one replica.
+   * scheduler dying mid-way only delays it; `FOR UPDATE SKIP LOCKED` gives each row to one replica. Each
+   * comes with the trace context its task span left, so its next attempt joins the delivery's trace.
    */
-  claimDue(limit: number, claimMs: number, leaseMs: number): Promise<DueDelivery[]> {
-    return this.prisma.$queryRaw<DueDelivery[]>`
+  async claimDue(limit: number, claimMs: number, leaseMs: number): Promise<DueDelivery[]> {
+    const claimed = await this.prisma.$queryRaw<(Omit<DueDelivery, 'trace'> & { trace: unknown })[]>`
       UPDATE "deliveries" AS d
       SET "next_attempt_at" = (now() AT TIME ZONE 'UTC') + make_interval(secs =>
         CASE WHEN d."status" = ${DeliveryStatus.pending}::"DeliveryStatus" THEN ${leaseMs / 1000}::float8 ELSE ${claimMs / 1000}::float8 END)
@@ -82,7 +84,9 @@ export class DeliveriesRepository {
         FOR UPDATE SKIP LOCKED
       ) AS due
       WHERE d."id" = due."id"
-      RETURNING d."id" AS "deliveryId", d."subscription_id" AS "subscriptionId", d."priority"`;
+      RETURNING d."id" AS "deliveryId", d."subscription_id" AS "subscriptionId", d."priority",
+        d."trace_context" AS "trace"`;
+    return claimed.map((row) => ({ ...row, trace: storedTraceHeaders(row.trace) }));
   }
 
   /**
@@ -119,15 +123,5 @@ export class DeliveriesRepository {
       ) AS v(id, status, attempt_count, budget_base, next_attempt_at, last_error, last_status_code, delivered_at,
         replay_answered)
       WHERE d."id" = v.id AND d."attempt_count" <= v.attempt_count`;
-  }
-
-  /** Deletes up to `limit` deliveries delivered before `cutoff` (attempts go with them); returns how many. */
-  purgeDelivered(cutoff: Date, limit: number): Promise<number> {
-    return this.prisma.$executeRaw`
-      DELETE FROM "deliveries" WHERE "id" IN (
-        SELECT "id" FROM "deliveries"
-        WHERE "status" = ${DeliveryStatus.delivered}::"DeliveryStatus"
-          AND "delivered_at" < ${cutoff.toISOString()}::timestamptz AT TIME ZONE 'UTC'
-        LIMIT ${limit})`;
   }
 }

@@ -118,20 +118,21 @@ export class EventStore {
         FOR SHARE
       )
       INSERT INTO "deliveries" ("id", "event_category", "event_id", "subscription_id", "event_type", "priority",
-        "status", "next_attempt_at", "created_at", "updated_at")
+        "status", "next_attempt_at", "created_at", "updated_at", "trace_context")
       SELECT v.id, split_part(v.event_type, '.', 1), v.event_id, v.subscription_id, v.event_type, v.priority::"Priority",
         CASE WHEN h."id" IS NULL THEN ${DeliveryStatus.pending} ELSE ${DeliveryStatus.waiting} END::"DeliveryStatus",
         CASE WHEN h."id" IS NULL THEN
           (now() AT TIME ZONE 'UTC') + make_interval(secs => ${this.config.PENDING_DELIVERY_LEASE_MS / 1000}::float8)
         END,
-        now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+        now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', v.trace_context::jsonb
       FROM unnest(
         ${tasks.map((t) => t.deliveryId)}::text[],
         ${tasks.map((t) => t.eventId)}::text[],
         ${tasks.map((t) => t.subscriptionId)}::text[],
         ${tasks.map((t) => t.eventType)}::text[],
-        ${tasks.map((t) => t.priority)}::text[]
-      ) AS v(id, event_id, subscription_id, event_type, priority)
+        ${tasks.map((t) => t.priority)}::text[],
+        ${tasks.map((t) => (t.trace ? JSON.stringify(t.trace) : null))}::text[]
+      ) AS v(id, event_id, subscription_id, event_type, priority, trace_context)
       JOIN "subscriptions" AS s ON s."id" = v.subscription_id AND s."deleted_at" IS NULL
       LEFT JOIN "held" AS h ON h."id" = v.subscription_id
       ON CONFLICT DO NOTHING

@@ -10,6 +10,3 @@ export const ARRIVAL_JOIN = Prisma.sql`JOIN "events" AS e ON e."category" = d."e
  * `(${ARRIVAL_ORDER}) > (...)` is what comes after a given delivery.
  */
 export const ARRIVAL_ORDER = Prisma.sql`d."created_at", e."source_partition", e."source_offset"::numeric, d."id"`;
-
-/** A date as the columns hold it: UTC without a zone, whatever the session's zone. */
-export const utc = (date: Date) => Prisma.sql`(${date.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;

@@ -1,8 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DeliveryStatus, PrismaService, SubscriptionStatus, type Prisma } from '@smart-dairy/db';
+import {
+  DeliveryStatus,
+  PrismaService,
+  SubscriptionStatus,
+  utcTimestamp,
+  type Prisma,
+} from '@smart-dairy/db';
 import type { DeliveryTask } from '@smart-dairy/messages';
 import { SUBSCRIPTIONS_CONFIG, type SubscriptionsConfig } from '../config';
-import { ARRIVAL_JOIN, ARRIVAL_ORDER, utc } from './arrival-order';
+import { ARRIVAL_JOIN, ARRIVAL_ORDER } from './arrival-order';
 
 /** A subscription whose waiting deliveries are due to be sent or discarded. */
 export interface DueBacklog {
@@ -52,7 +58,7 @@ export class BacklogStore {
   async settled({ id, backlogDueAt }: DueBacklog): Promise<void> {
     await this.prisma.$executeRaw`
       UPDATE "subscriptions" SET "backlog_due_at" = NULL
-      WHERE "id" = ${id} AND "backlog_due_at" = ${utc(backlogDueAt)}`;
+      WHERE "id" = ${id} AND "backlog_due_at" = ${utcTimestamp(backlogDueAt)}`;
   }
 
   /** Discards every waiting delivery of a subscription, REDELIVERY_BATCH_SIZE per statement; returns how many. */

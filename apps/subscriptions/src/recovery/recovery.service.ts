@@ -1,16 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DeliveryStatus, Prisma, PrismaService, SubscriptionStatus, type Priority } from '@smart-dairy/db';
+import {
+  DeliveryStatus,
+  Prisma,
+  PrismaService,
+  SubscriptionStatus,
+  utcTimestamp,
+  type Priority,
+} from '@smart-dairy/db';
 import { ProblemError } from '@smart-dairy/http-problem';
 import { KafkaClient } from '@smart-dairy/kafka';
-import { publishDeliveryTasks } from '@smart-dairy/messages';
 import {
   abandonDeadLetterReplay,
-  replayTaskOf,
+  publishResends,
+  resendOf,
   retryRequest,
   startDeadLetterReplay,
 } from '@smart-dairy/replay';
 import { auditEntry } from '../audit/audit-entry';
-import { ARRIVAL_JOIN, ARRIVAL_ORDER, utc } from '../backlog/arrival-order';
+import { ARRIVAL_JOIN, ARRIVAL_ORDER } from '../backlog/arrival-order';
 import { inSubscriptionTurn } from '../backlog/subscription-turn';
 import { SUBSCRIPTIONS_CONFIG, type SubscriptionsConfig } from '../config';
 import { pendingLeaseEnd } from '../deliveries/pending-lease';
@@ -34,6 +41,7 @@ interface Candidate {
   createdAt: Date;
   sourcePartition: number;
   sourceOffset: string;
+  traceContext: unknown;
 }
 
 /**
@@ -46,6 +54,7 @@ interface Candidate {
  * of a recover and a DLQ replay racing for one entry only one sends it (the replay gets 409). A retrying or
  * waiting delivery gets a retry request, as a manual retry gives (`retryRequest`), unless one is pending
  * already. Both changes are conditional, so recovers of overlapping windows send each delivery once.
+ * Each one sent starts a new trace linked to its delivery's while tracing is on (`publishResends`).
  */
 @Injectable()
 export class RecoveryService {
@@ -106,14 +115,15 @@ export class RecoveryService {
     return this.prisma.$queryRaw<Candidate[]>`
       SELECT d."id", d."subscription_id" AS "subscriptionId", d."priority"::text AS "priority",
         d."status"::text AS "status", d."created_at" AS "createdAt", e."source_partition" AS "sourcePartition",
-        e."source_offset" AS "sourceOffset"
+        e."source_offset" AS "sourceOffset",
+        d."trace_context" AS "traceContext"
       FROM "deliveries" AS d ${ARRIVAL_JOIN}
       WHERE d."subscription_id" = ${subscriptionId} AND d."status"::text = ANY(${[...RECOVERABLE]}::text[])
-        AND d."created_at" >= ${utc(since)} AND d."created_at" < ${utc(until)}
+        AND d."created_at" >= ${utcTimestamp(since)} AND d."created_at" < ${utcTimestamp(until)}
         ${
           after
             ? Prisma.sql`AND (${ARRIVAL_ORDER}) >
-                (${utc(after.createdAt)}, ${after.sourcePartition}, ${after.sourceOffset}::numeric, ${after.id})`
+                (${utcTimestamp(after.createdAt)}, ${after.sourcePartition}, ${after.sourceOffset}::numeric, ${after.id})`
             : Prisma.empty
         }
       ORDER BY ${ARRIVAL_ORDER}
@@ -140,11 +150,13 @@ export class RecoveryService {
             select: { id: true },
           });
     const sent = new Set([...replays.map((row) => row.deliveryId), ...retried.map((row) => row.id)]);
-    const tasks = batch
-      .filter((d) => sent.has(d.id))
-      .map((d) => replayTaskOf({ deliveryId: d.id, subscriptionId: d.subscriptionId, priority: d.priority }));
     try {
-      await publishDeliveryTasks(this.kafka, tasks);
+      await publishResends(
+        this.prisma,
+        this.kafka,
+        'recover',
+        batch.filter((d) => sent.has(d.id)).map(resendOf),
+      );
     } catch (error) {
       // The retried deliveries are pending, handed out again when their lease ends; the dead letters'
       // entries go back to pending, to be replayed again from here or the DLQ.

@@ -4,6 +4,8 @@ import {
   CreatedSubscriptionView,
   DisableSubscriptionBody,
   EnableSubscriptionBody,
+  FilterTestBody,
+  FilterTestView,
   ListSubscriptionsQuery,
   RotateSecretBody,
   SecretView,
@@ -12,6 +14,7 @@ import {
   TestDeliveryView,
   TestEventBody,
   UpdateSubscriptionBody,
+  UpdatedSubscriptionView,
 } from './subscription.schemas';
 
 const ONE = '/v1/subscriptions/:id';
@@ -43,9 +46,9 @@ export const SUBSCRIPTION_ROUTES = routeTable('Subscriptions', {
   update: {
     method: 'patch',
     path: ONE,
-    summary: 'Change some fields of a subscription',
+    summary: 'Change some fields of a subscription; choosing standard-webhooks may issue a new secret',
     body: UpdateSubscriptionBody,
-    response: SubscriptionView,
+    response: UpdatedSubscriptionView,
     problems: ['conflict'],
   },
   remove: {
@@ -93,5 +96,13 @@ export const SUBSCRIPTION_ROUTES = routeTable('Subscriptions', {
     status: 202,
     response: TestDeliveryView,
     problems: ['conflict'],
+  },
+  filterTest: {
+    method: 'post',
+    path: `${ONE}/filter-test`,
+    summary: 'Whether a sample event would reach the subscription, and what keeps it out; sends nothing',
+    scopes: ['read'],
+    body: FilterTestBody,
+    response: FilterTestView,
   },
 });

@@ -64,4 +64,9 @@ export class SubscriptionsController {
     const { event } = parseBody(routes.test.body, jsonBody(req));
     return this.subscriptions.sendTest(id, event, actorOf(req));
   }
+
+  @Endpoint(routes.filterTest)
+  filterTest(@Param('id') id: string, @Req() req: Request) {
+    return this.subscriptions.testFilter(id, parseBody(routes.filterTest.body, jsonBody(req)));
+  }
 }

@@ -17,9 +17,9 @@ import {
   matchesFilter,
   type EventType,
 } from '@smart-dairy/schemas';
-import { SecretCipher } from '@smart-dairy/secret-crypto';
+import { SecretCipher, sealHeaders } from '@smart-dairy/secret-crypto';
 import { LOGGER, type Logger } from '@smart-dairy/service-kit';
-import { generateSecret, rotateSecret } from '@smart-dairy/signing';
+import { DEFAULT_SIGNATURE_SCHEME, generateSecret } from '@smart-dairy/signing';
 import { randomBytes } from 'node:crypto';
 import { auditEntry } from '../audit/audit-entry';
 import { BacklogRelease } from '../backlog/backlog-release.job';
@@ -30,19 +30,25 @@ import type { Actor } from '../http/actor';
 import { NEWEST_FIRST, after, toPage, type Page } from '../http/pagination';
 import { RotationPolicy } from '../secrets/rotation-policy';
 import { ChangeAnnouncer } from './change-announcer';
+import { headersToStore, sealedHeadersUpdate } from './custom-headers';
 import { EndpointUrlPolicy } from './endpoint-url-policy';
+import { filterTest } from './filter-test';
 import { liveSubscription } from './live-subscription';
+import { rotation, schemeChange } from './secret-changes';
 import type {
   CreateSubscriptionInput,
   CreatedSubscriptionView,
   EnableSubscriptionInput,
+  FilterTestInput,
+  FilterTestView,
   ListSubscriptionsInput,
   SecretView,
   SubscriptionView,
   TestDeliveryView,
   UpdateSubscriptionInput,
+  UpdatedSubscriptionView,
 } from './subscription.schemas';
-import { previousSecretExpiry, secretView, subscriptionView } from './subscription-view';
+import { previousSecretExpiry, schemeOf, secretView, subscriptionView } from './subscription-view';
 
 type Change = SubscriptionChange['change'];
 
@@ -64,7 +70,9 @@ export class SubscriptionsService {
   async create(input: CreateSubscriptionInput, actor: Actor): Promise<CreatedSubscriptionView> {
     const url = this.urls.normalize(input.url);
     const id = `wh_sub_${randomBytes(12).toString('hex')}`;
-    const secret = generateSecret();
+    const scheme = input.signature_scheme ?? DEFAULT_SIGNATURE_SCHEME;
+    const secret = generateSecret(scheme);
+    const headers = headersToStore(input.custom_headers ?? {}, () => []);
     const [row] = await this.prisma.$transaction([
       this.prisma.subscription.create({
         data: {
@@ -74,11 +82,19 @@ export class SubscriptionsService {
           description: input.description,
           metadata: input.metadata,
           rateLimitPerSecond: input.rate_limit_per_second,
+          filter: input.filter,
           secretCiphertext: this.cipher.encrypt(secret, { subscriptionId: id, slot: 'current' }),
+          signatureScheme: scheme,
+          customHeaders: sealHeaders(this.cipher, id, headers),
         },
       }),
       this.prisma.auditLogEntry.create({
-        data: auditEntry(actor, 'subscription.created', 'subscription', id, { events: input.events }),
+        // Header names only: their values may be credentials.
+        data: auditEntry(actor, 'subscription.created', 'subscription', id, {
+          events: input.events,
+          signature_scheme: scheme,
+          custom_headers: headers.map(([name]) => name),
+        }),
       }),
     ]);
     this.logger.info({ subscriptionId: id, events: input.events }, 'subscription created');
@@ -104,16 +120,28 @@ export class SubscriptionsService {
     return this.view(await liveSubscription(this.prisma, id));
   }
 
-  async update(id: string, input: UpdateSubscriptionInput, actor: Actor): Promise<SubscriptionView> {
+  async update(id: string, input: UpdateSubscriptionInput, actor: Actor): Promise<UpdatedSubscriptionView> {
     const url = input.url === undefined ? undefined : this.urls.normalize(input.url);
-    const row = await this.change(id, actor, 'updated', () => ({
-      url,
-      events: input.events,
-      description: input.description,
-      metadata: input.metadata,
-      rateLimitPerSecond: input.rate_limit_per_second,
-    }));
-    return this.view(row);
+    const issued: { secret?: string } = {};
+    const row = await this.change(id, actor, 'updated', (current) => {
+      const scheme = schemeChange(this.cipher, current, input.signature_scheme, new Date());
+      issued.secret = scheme.newSecret;
+      return {
+        url,
+        events: input.events,
+        description: input.description,
+        metadata: input.metadata,
+        rateLimitPerSecond: input.rate_limit_per_second,
+        filter: input.filter === null ? Prisma.DbNull : input.filter,
+        customHeaders: sealedHeadersUpdate(this.cipher, current, input.custom_headers),
+        ...scheme.update,
+      };
+    });
+    return {
+      ...this.view(row),
+      secret_rotated: issued.secret !== undefined,
+      ...(issued.secret !== undefined && { secret: issued.secret }),
+    };
   }
 
   /** Its waiting deliveries are discarded after it is gone (BacklogRelease). */
@@ -195,23 +223,7 @@ export class SubscriptionsService {
       id,
       actor,
       'secret_rotated',
-      (current) => {
-        const rotated = rotateSecret(
-          { current: this.cipher.decrypt(current.secretCiphertext, { subscriptionId: id, slot: 'current' }) },
-          { now, graceSeconds },
-        );
-        return {
-          secretCiphertext: this.cipher.encrypt(rotated.current, { subscriptionId: id, slot: 'current' }),
-          secretRotatedAt: now,
-          ...('previous' in rotated && {
-            previousSecretCiphertext: this.cipher.encrypt(rotated.previous, {
-              subscriptionId: id,
-              slot: 'previous',
-            }),
-            previousSecretExpiresAt: rotated.previousExpiresAt,
-          }),
-        };
-      },
+      (current) => rotation(this.cipher, current, schemeOf(current), graceSeconds, now).update,
       { grace_period_seconds: graceSeconds },
     );
     return this.secretView(row);
@@ -274,6 +286,12 @@ export class SubscriptionsService {
     ]);
     await publishDeliveryTasks(this.kafka, [{ deliveryId, subscriptionId: id, priority }]);
     return { delivery_id: deliveryId, event_id: eventId, event: type };
+  }
+
+  /** Whether an event like this one would reach the subscription, and what keeps it out; nothing is sent. */
+  async testFilter(id: string, { event, data }: FilterTestInput): Promise<FilterTestView> {
+    const row = await liveSubscription(this.prisma, id);
+    return filterTest(row, { event, data: data ?? EVENT_CATALOG[event].sample });
   }
 
   /**
