@@ -143,7 +143,7 @@ describe('tracing across the services', () => {
   }
 
   /** A span of a new trace that resends a delivery (`reason`), and the attempt made under it. */
-  async function resent(reason: 'manual_retry' | 'dlq_replay', deliveryId: string) {
+  async function resent(reason: 'manual_retry' | 'dlq_replay' | 'recover', deliveryId: string) {
     return waitFor(
       () => {
         const task = otlp.spans.find(
@@ -156,6 +156,25 @@ describe('tracing across the services', () => {
       },
       { timeoutMs: 30_000, description: `the ${reason} of ${deliveryId} and its attempt` },
     );
+  }
+
+  /** A payment event posted in trace `traceId`, once `gone` has dead-lettered its delivery, and its task span. */
+  async function deadLetteredPayment(traceId: string) {
+    const paymentEventId = await postEvent('payment.completed', traceId, hex(8));
+    const dead = await waitFor(
+      () =>
+        prisma.delivery.findFirst({
+          where: { eventId: paymentEventId, status: DeliveryStatus.dead_lettered },
+        }),
+      { description: 'the dead-lettered delivery' },
+    );
+    await waitFor(() => prisma.deadLetterEntry.findUnique({ where: { deliveryId: dead.id } }), {
+      description: 'its dead letter entry',
+    });
+    const original = await waitFor(() => inTrace(traceId).find((s) => s.name === 'publish deliveries.high'), {
+      description: 'the original task span',
+    });
+    return { dead, original };
   }
 
   let eventId: string;
@@ -283,20 +302,7 @@ describe('tracing across the services', () => {
 
   it('starts a new trace for a DLQ replay, linked to the trace the delivery was dead-lettered in', async () => {
     const traceId = hex(16);
-    const paymentEventId = await postEvent('payment.completed', traceId, hex(8));
-    const dead = await waitFor(
-      () =>
-        prisma.delivery.findFirst({
-          where: { eventId: paymentEventId, status: DeliveryStatus.dead_lettered },
-        }),
-      { description: 'the dead-lettered delivery' },
-    );
-    await waitFor(() => prisma.deadLetterEntry.findUnique({ where: { deliveryId: dead.id } }), {
-      description: 'its dead letter entry',
-    });
-    const original = await waitFor(() => inTrace(traceId).find((s) => s.name === 'publish deliveries.high'), {
-      description: 'the original task span',
-    });
+    const { dead, original } = await deadLetteredPayment(traceId);
     receiver.script('gone', { kind: 'status', status: 200 });
 
     const response = await fetch(`${urls.dlqReview}/v1/dlq/dlq_${dead.id.slice('wh_'.length)}/replay`, {
@@ -323,6 +329,36 @@ describe('tracing across the services', () => {
     });
     const row = await prisma.delivery.findUnique({ where: { id: dead.id } });
     expect(row?.traceContext).toEqual({ traceparent: `00-${replay.traceId}-${replay.spanId}-01` });
+  });
+
+  it("starts a new trace for each delivery a subscription's recover sends again", async () => {
+    receiver.script('gone', { kind: 'status', status: 404 });
+    const since = new Date(Date.now() - 1_000).toISOString();
+    const traceId = hex(16);
+    const { dead, original } = await deadLetteredPayment(traceId);
+    receiver.script('gone', { kind: 'status', status: 200 });
+
+    const response = await fetch(`${urls.subscriptions}/v1/subscriptions/${subscriptions.gone}/recover`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ since }),
+    });
+    expect(response.status).toBe(202);
+    const [resend, attempt] = await resent('recover', dead.id);
+    expect(resend).toMatchObject({
+      service: 'subscriptions',
+      name: 'publish deliveries.high',
+      links: [{ traceId, spanId: original.spanId }],
+      attributes: { 'webhook.subscription.id': subscriptions.gone },
+    });
+    expect(resend.parentSpanId).toBeUndefined();
+    expect(resend.traceId).not.toBe(traceId);
+    expect(attempt).toMatchObject({
+      traceId: resend.traceId,
+      attributes: { 'http.response.status_code': 200, 'webhook.delivery.next': 'delivered' },
+    });
+    const row = await prisma.delivery.findUnique({ where: { id: dead.id } });
+    expect(row?.traceContext).toEqual({ traceparent: `00-${resend.traceId}-${resend.spanId}-01` });
   });
 
   it('continues the trace of an event published with the producer library in a traced process', async () => {

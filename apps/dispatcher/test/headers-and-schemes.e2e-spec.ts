@@ -1,4 +1,4 @@
-import { SubscriptionStatus, type PrismaService } from '@smart-dairy/db';
+import type { PrismaService } from '@smart-dairy/db';
 import type { KafkaClient } from '@smart-dairy/kafka';
 import { ServiceProcess, freePort, repoRoot, waitFor, type ServiceName } from '@smart-dairy/stack';
 import {
@@ -150,10 +150,11 @@ describe('custom headers and signature schemes', () => {
 
   afterAll(async () => {
     await Promise.all(services.map((service) => service.stop()));
-    // The database is shared: leave nothing active that another suite's ingestion could match.
+    // The database is shared: leave nothing another suite's ingestion could match (it makes waiting
+    // deliveries for a disabled subscription).
     await prisma?.subscription.updateMany({
       where: { id: { in: subscriptions } },
-      data: { status: SubscriptionStatus.disabled },
+      data: { deletedAt: new Date() },
     });
     await receiver?.stop();
     await kafka?.disconnect();

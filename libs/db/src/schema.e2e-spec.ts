@@ -71,6 +71,7 @@ describe('schema vs migrations', () => {
       failingSince: at('2026-11-22T10:00:00.004Z'),
       createdAt: at('2026-11-01T10:00:00.005Z'),
       deletedAt: at('2026-11-28T10:00:00.006Z'),
+      backlogDueAt: at('2026-11-28T10:00:00.007Z'),
     };
     await prisma.subscription.create({ data: full });
     const read = await prisma.subscription.findUniqueOrThrow({ where: { id: full.id } });
@@ -101,6 +102,7 @@ describe('schema vs migrations', () => {
       createdAt: expect.any(Date),
       updatedAt: expect.any(Date),
       deletedAt: null,
+      backlogDueAt: null,
     });
 
     const updated = await prisma.subscription.update({

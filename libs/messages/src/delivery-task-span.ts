@@ -15,7 +15,7 @@ import { DELIVERY_TOPICS } from './publish-delivery-tasks';
 export type TaskOrigin =
   | { readonly parent?: TraceContext; readonly eventId?: string; readonly eventType?: string }
   | {
-      readonly resend: 'dlq_replay' | 'manual_retry';
+      readonly resend: 'dlq_replay' | 'manual_retry' | 'recover';
       /** The trace the delivery was sent in so far (its stored `trace_context`). */
       readonly original: TraceHeaders | null;
     };
@@ -23,7 +23,7 @@ export type TaskOrigin =
 /**
  * The span of a delivery task: the parent of every attempt made for it, the first and each retry the
  * scheduler sends later from the trace context stored with the delivery. A task made by fan-out continues
- * its event's trace; one made by a DLQ replay or a manual retry starts a new trace, linked to the one the
+ * its event's trace; one made by a DLQ replay, a manual retry or a subscription's recover starts a new trace, linked to the one the
  * delivery was sent in so far. Undefined while tracing is off; the caller ends it once the task is
  * published.
  */

@@ -13,6 +13,7 @@ export {
 export { createApiKeyRow, createSubscriptionRow, type SubscriptionFixture } from './factories';
 export { TEST_PARTITIONS, connectTestKafka, limitMessageBytes, serviceEnv, uniquePrefix } from './test-kafka';
 export { SUITE_DATABASE_PREFIX, connectTestPrisma } from './test-prisma';
+export { startTestService } from './test-service';
 export { TEST_SECRET_ENCRYPTION_KEYS } from './test-keys';
 export { TopicReader } from './topic-reader';
 export { TestReceiver, type Behaviour, type ReceivedDelivery } from './test-receiver';

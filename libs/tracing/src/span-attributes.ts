@@ -19,7 +19,7 @@ export const ATTR = {
   duplicate: 'webhook.event.duplicate',
   /** Deliveries an event was fanned out to. */
   deliveries: 'webhook.event.deliveries',
-  /** A new trace for a delivery sent again on request: `dlq_replay` or `manual_retry`. */
+  /** A new trace for a delivery sent again on request: `dlq_replay`, `manual_retry` or `recover`. */
   resend: 'webhook.delivery.resend',
   httpMethod: 'http.request.method',
   httpStatus: 'http.response.status_code',

@@ -4,18 +4,19 @@ import type { DispatcherConfig } from '../config';
 
 /**
  * Statuses of a delivery that waits for its disabled subscription to be enabled again: parked as a retry,
- * or not taken yet. A dedicated waiting status (#20) belongs in this list.
+ * not taken yet, or made while it was disabled (`waiting`).
  */
 export const DISABLED_BACKLOG_STATUSES: readonly DeliveryStatus[] = [
   DeliveryStatus.pending,
   DeliveryStatus.retrying,
+  DeliveryStatus.waiting,
 ];
 
 /**
  * Statuses that end a delivery with nothing left to review, deleted DELIVERED_RETENTION_MS after their
- * last change. A status for a waiting delivery that will never be sent (#20) belongs in this list too.
+ * last change: sent, or `discarded` (a waiting delivery that will never be sent).
  */
-export const DONE_STATUSES: readonly DeliveryStatus[] = [DeliveryStatus.delivered];
+export const DONE_STATUSES: readonly DeliveryStatus[] = [DeliveryStatus.delivered, DeliveryStatus.discarded];
 
 type RetentionPeriods = Pick<
   DispatcherConfig,

@@ -1,25 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService, ReviewStatus } from '@smart-dairy/db';
 import type { DeadLetter } from '@smart-dairy/messages';
-import { storedTraceHeaders, type TraceHeaders } from '@smart-dairy/tracing';
+import { abandonDeadLetterReplay, startDeadLetterReplay, type ReplayRow } from '@smart-dairy/replay';
 import { entryWhere, type EntryFilter } from './entry-filter';
 import { entryIdOf, payloadOf } from './entry-view';
 
-/** What a replay needs of an entry to name its delivery in a task. */
-export const REPLAY_COLUMNS = {
-  id: true,
-  deliveryId: true,
-  subscriptionId: true,
-  priority: true,
-} as const satisfies Prisma.DeadLetterEntrySelect;
-
-export type ReplayRow = Prisma.DeadLetterEntryGetPayload<{ select: typeof REPLAY_COLUMNS }> & {
-  /** The trace the delivery was sent in until this replay (null while tracing was off). */
-  originalTrace: TraceHeaders | null;
-};
-
-/** Statuses an entry may be replayed from, and archived from: never while a replay is in flight. */
-export const REPLAYABLE: readonly ReviewStatus[] = [ReviewStatus.pending];
+/** Statuses an entry may be archived from: never while a replay is in flight. */
 export const ARCHIVABLE: readonly ReviewStatus[] = [ReviewStatus.pending, ReviewStatus.resolved];
 
 // Timestamps are written as UTC explicitly: the columns have no zone, the session might have one.
@@ -80,54 +66,15 @@ export class EntryStore {
   }
 
   /**
-   * Moves the pending ones among `ids` to retrying and returns them, and records the replay request on
-   * their deliveries in the same transaction: the dispatcher sends a replay task only while it is there
-   * (docs/protocol.md#dead-letter-queue-and-replay).
+   * Moves the replayable ones among `ids` to retrying and returns them, with the replay request recorded on
+   * their deliveries (`startDeadLetterReplay`, the transition a subscription's recover shares).
    */
   startReplay(ids: readonly string[], now: Date): Promise<ReplayRow[]> {
-    return this.prisma.$transaction(async (tx) => {
-      const rows = await tx.deadLetterEntry.updateManyAndReturn({
-        where: { id: { in: [...ids] }, reviewStatus: { in: [...REPLAYABLE] } },
-        data: { reviewStatus: ReviewStatus.retrying, replayCount: { increment: 1 }, lastReplayedAt: now },
-        select: REPLAY_COLUMNS,
-      });
-      const deliveries = await tx.delivery.updateManyAndReturn({
-        where: { id: { in: rows.map((row) => row.deliveryId) } },
-        data: { replayRequestedAt: now },
-        select: { id: true, traceContext: true },
-      });
-      const traces = new Map(deliveries.map((d) => [d.id, storedTraceHeaders(d.traceContext)]));
-      return rows.map((row) => ({ ...row, originalTrace: traces.get(row.deliveryId) ?? null }));
-    });
+    return startDeadLetterReplay(this.prisma, { id: { in: [...ids] } }, now);
   }
 
-  /** The traces replays started, kept with their deliveries so that the retries after them join them. */
-  async keepTraces(tasks: readonly { deliveryId: string; trace: TraceHeaders }[]): Promise<void> {
-    if (tasks.length === 0) return;
-    await this.prisma.$executeRaw`
-      UPDATE "deliveries" AS d SET "trace_context" = v.trace_context::jsonb
-      FROM unnest(
-        ${tasks.map((t) => t.deliveryId)}::text[],
-        ${tasks.map((t) => JSON.stringify(t.trace))}::text[]
-      ) AS v(id, trace_context)
-      WHERE d."id" = v.id`;
-  }
-
-  /**
-   * Takes back replays whose tasks never reached Kafka, so the entries can be replayed again, with the
-   * requests made at `requestedAt` that nothing answered yet.
-   */
-  async abandonReplay(rows: readonly ReplayRow[], requestedAt: Date): Promise<void> {
-    await this.prisma.$transaction([
-      this.prisma.deadLetterEntry.updateMany({
-        where: { id: { in: rows.map((row) => row.id) }, reviewStatus: ReviewStatus.retrying },
-        data: { reviewStatus: ReviewStatus.pending, replayCount: { decrement: 1 } },
-      }),
-      this.prisma.delivery.updateMany({
-        where: { id: { in: rows.map((row) => row.deliveryId) }, replayRequestedAt: requestedAt },
-        data: { replayRequestedAt: null },
-      }),
-    ]);
+  abandonReplay(rows: readonly ReplayRow[], requestedAt: Date): Promise<void> {
+    return abandonDeadLetterReplay(this.prisma, rows, requestedAt);
   }
 
   async archive(ids: readonly string[], now: Date): Promise<number> {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DeliveryStatus, PrismaService } from '@smart-dairy/db';
+import { DeliveryStatus, PrismaService, SubscriptionStatus } from '@smart-dairy/db';
 import { categoryOf } from '@smart-dairy/schemas';
 import { INGESTION_CONFIG, type IngestionConfig } from '../config';
 import type { AcceptedEvent } from './accepted-event';
@@ -100,17 +100,30 @@ export class EventStore {
   }
 
   /**
-   * Inserts the deliveries that do not exist yet and returns the tasks still owed to the
-   * dispatcher: all of them except deliveries that already reached a final state.
+   * Inserts the deliveries that do not exist yet and returns the tasks owed to the dispatcher: those of
+   * deliveries still to be sent (`pending` or `retrying`), new or not. Postgres, not the subscription
+   * view, decides what each subscription gets: nothing once it is deleted, and while it is disabled a
+   * `waiting` delivery with no task, sent when it is enabled (apps/subscriptions/src/backlog). The disabled
+   * subscriptions' rows are locked `FOR SHARE` for the statement, so an enable waits for it to commit and
+   * then finds every delivery it made waiting; one that commits first is seen here as enabled.
    */
   async storeDeliveries(tasks: readonly NewDelivery[]): Promise<NewDelivery[]> {
     if (tasks.length === 0) return [];
-    const inserted = await this.prisma.$queryRaw<{ id: string }[]>`
+    const inserted = await this.prisma.$queryRaw<{ id: string; status: DeliveryStatus }[]>`
+      WITH "held" AS MATERIALIZED (
+        SELECT "id" FROM "subscriptions"
+        WHERE "id" = ANY(${[...new Set(tasks.map((t) => t.subscriptionId))]}::text[])
+          AND "status" = ${SubscriptionStatus.disabled}::"SubscriptionStatus" AND "deleted_at" IS NULL
+        ORDER BY "id"
+        FOR SHARE
+      )
       INSERT INTO "deliveries" ("id", "event_category", "event_id", "subscription_id", "event_type", "priority",
         "status", "next_attempt_at", "created_at", "updated_at", "trace_context")
       SELECT v.id, split_part(v.event_type, '.', 1), v.event_id, v.subscription_id, v.event_type, v.priority::"Priority",
-        ${DeliveryStatus.pending}::"DeliveryStatus",
-        (now() AT TIME ZONE 'UTC') + make_interval(secs => ${this.config.PENDING_DELIVERY_LEASE_MS / 1000}::float8),
+        CASE WHEN h."id" IS NULL THEN ${DeliveryStatus.pending} ELSE ${DeliveryStatus.waiting} END::"DeliveryStatus",
+        CASE WHEN h."id" IS NULL THEN
+          (now() AT TIME ZONE 'UTC') + make_interval(secs => ${this.config.PENDING_DELIVERY_LEASE_MS / 1000}::float8)
+        END,
         now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', v.trace_context::jsonb
       FROM unnest(
         ${tasks.map((t) => t.deliveryId)}::text[],
@@ -120,19 +133,22 @@ export class EventStore {
         ${tasks.map((t) => t.priority)}::text[],
         ${tasks.map((t) => (t.trace ? JSON.stringify(t.trace) : null))}::text[]
       ) AS v(id, event_id, subscription_id, event_type, priority, trace_context)
+      JOIN "subscriptions" AS s ON s."id" = v.subscription_id AND s."deleted_at" IS NULL
+      LEFT JOIN "held" AS h ON h."id" = v.subscription_id
       ON CONFLICT DO NOTHING
-      RETURNING "id"`;
-    if (inserted.length === tasks.length) return [...tasks];
+      RETURNING "id", "status"`;
+    const owed = new Set(
+      inserted.filter((row) => row.status === DeliveryStatus.pending).map((row) => row.id),
+    );
     const insertedIds = new Set(inserted.map((row) => row.id));
-    const existing = tasks.filter((t) => !insertedIds.has(t.deliveryId));
-    const finished = await this.prisma.delivery.findMany({
-      where: {
-        id: { in: existing.map((t) => t.deliveryId) },
-        status: { in: [DeliveryStatus.delivered, DeliveryStatus.dead_lettered] },
-      },
-      select: { id: true },
-    });
-    const done = new Set(finished.map((row) => row.id));
-    return tasks.filter((t) => !done.has(t.deliveryId));
+    const existing = tasks.filter((t) => !insertedIds.has(t.deliveryId)).map((t) => t.deliveryId);
+    if (existing.length > 0) {
+      const unsent = await this.prisma.delivery.findMany({
+        where: { id: { in: existing }, status: { in: [DeliveryStatus.pending, DeliveryStatus.retrying] } },
+        select: { id: true },
+      });
+      for (const row of unsent) owed.add(row.id);
+    }
+    return tasks.filter((t) => owed.has(t.deliveryId));
   }
 }

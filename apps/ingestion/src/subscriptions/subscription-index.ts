@@ -4,7 +4,6 @@ import { matchesFilter } from '@smart-dairy/schemas';
 export interface IndexedSubscription {
   id: string;
   events: string[];
-  active: boolean;
   /** Its payload filter, compiled; null when it has none. */
   filter: EventPredicate | null;
 }
@@ -42,7 +41,11 @@ export class SubscriptionIndex {
     if (this.subscriptions.delete(id)) this.matches.clear();
   }
 
-  /** Ids of the active subscriptions with a selector of the event's type and a filter it passes, if any. */
+  /**
+   * Ids of the subscriptions with a selector of the event's type and a filter it passes, if any, disabled
+   * ones included: their deliveries wait until they are enabled (EventStore.storeDeliveries decides from
+   * Postgres).
+   */
   match(event: FilterableEvent): readonly string[] {
     const { unfiltered, filtered } = this.matchesOf(event.event);
     if (filtered.length === 0) return unfiltered;
@@ -54,8 +57,8 @@ export class SubscriptionIndex {
   private matchesOf(eventType: string): TypeMatches {
     let found = this.matches.get(eventType);
     if (!found) {
-      const selecting = [...this.subscriptions.values()].filter(
-        (s) => s.active && s.events.some((selector) => matchesFilter(selector, eventType)),
+      const selecting = [...this.subscriptions.values()].filter((s) =>
+        s.events.some((selector) => matchesFilter(selector, eventType)),
       );
       found = {
         unfiltered: selecting.filter((s) => s.filter === null).map((s) => s.id),

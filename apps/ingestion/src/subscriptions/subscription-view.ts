@@ -1,17 +1,16 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { PrismaService, SubscriptionStatus, type Prisma } from '@smart-dairy/db';
+import { PrismaService, type Prisma } from '@smart-dairy/db';
 import type { EventPredicate, FilterableEvent } from '@smart-dairy/payload-filter';
 import { LOGGER, PeriodicJobs, type Logger, type SubscriptionChangeListener } from '@smart-dairy/service-kit';
 import { INGESTION_CONFIG, type IngestionConfig } from '../config';
 import { CompiledFilters } from './compiled-filters';
 import { SubscriptionIndex, type IndexedSubscription } from './subscription-index';
 
-const columns = { id: true, events: true, status: true, filter: true, deletedAt: true } as const;
+const columns = { id: true, events: true, filter: true, deletedAt: true } as const;
 
 interface SubscriptionRow {
   id: string;
   events: string[];
-  status: SubscriptionStatus;
   filter: Prisma.JsonValue | null;
 }
 
@@ -71,7 +70,6 @@ export class SubscriptionView implements SubscriptionChangeListener, OnApplicati
     return {
       id: row.id,
       events: row.events,
-      active: row.status === SubscriptionStatus.active,
       filter: row.filter === null ? null : this.compiledFilter(row.id, row.filter),
     };
   }

@@ -1,14 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DeliveryStatus, PrismaService, SubscriptionStatus, type Delivery } from '@smart-dairy/db';
+import { PrismaService, SubscriptionStatus } from '@smart-dairy/db';
 import { NotFoundProblem, ProblemError } from '@smart-dairy/http-problem';
 import { KafkaClient } from '@smart-dairy/kafka';
-import {
-  publishDeliveryTasks,
-  startDeliveryTaskSpan,
-  type DeliveryTask,
-  type TracedTask,
-} from '@smart-dairy/messages';
-import { endAfter, storedTraceHeaders, traceHeadersOf } from '@smart-dairy/tracing';
+import { publishResends, resendOf, retryRequest } from '@smart-dairy/replay';
 import { auditEntry } from '../audit/audit-entry';
 import { SUBSCRIPTIONS_CONFIG, type SubscriptionsConfig } from '../config';
 import type { Actor } from '../http/actor';
@@ -83,37 +77,18 @@ export class DeliveriesService {
     if (subscription.status !== SubscriptionStatus.active) {
       throw new ProblemError('conflict', 'The subscription is disabled: enable it before retrying.');
     }
-    const task: DeliveryTask = {
-      deliveryId: found.id,
-      subscriptionId: found.subscriptionId,
-      priority: found.priority,
-      replay: true,
-    };
-    const span = startDeliveryTaskSpan(task, {
-      resend: 'manual_retry',
-      original: storedTraceHeaders(found.traceContext),
-    });
-    const traced = { ...task, trace: span && traceHeadersOf(span) };
-    return deliveryView(await endAfter([span], 'retry_failed', this.requestRetry(found, traced, actor)));
-  }
-
-  private async requestRetry(found: Delivery, task: TracedTask, actor: Actor): Promise<Delivery> {
+    const now = new Date();
     const [row] = await this.prisma.$transaction([
       this.prisma.delivery.update({
-        where: { id: found.id },
-        data: {
-          status: DeliveryStatus.pending,
-          nextAttemptAt: pendingLeaseEnd(this.config),
-          replayRequestedAt: new Date(),
-          traceContext: task.trace ?? undefined,
-        },
+        where: { id },
+        data: retryRequest(now, pendingLeaseEnd(this.config, now.getTime())),
       }),
       this.prisma.auditLogEntry.create({
-        data: auditEntry(actor, 'delivery.retried', 'delivery', found.id, { previous_status: found.status }),
+        data: auditEntry(actor, 'delivery.retried', 'delivery', id, { previous_status: found.status }),
       }),
     ]);
-    await publishDeliveryTasks(this.kafka, [task]);
-    return row;
+    await publishResends(this.prisma, this.kafka, 'manual_retry', [resendOf(found)]);
+    return deliveryView(row);
   }
 }
 

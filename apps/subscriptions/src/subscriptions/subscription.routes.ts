@@ -1,9 +1,9 @@
 import { routeTable } from '@smart-dairy/http-api';
-import { EmptyBody } from '../http/fields';
 import {
   CreateSubscriptionBody,
   CreatedSubscriptionView,
   DisableSubscriptionBody,
+  EnableSubscriptionBody,
   FilterTestBody,
   FilterTestView,
   ListSubscriptionsQuery,
@@ -69,8 +69,8 @@ export const SUBSCRIPTION_ROUTES = routeTable('Subscriptions', {
   enable: {
     method: 'post',
     path: `${ONE}/enable`,
-    summary: 'Resume deliveries to a subscription',
-    body: EmptyBody,
+    summary: 'Resume deliveries to a subscription: what waited while it was disabled is sent, or discarded',
+    body: EnableSubscriptionBody,
     response: SubscriptionView,
     problems: ['conflict'],
   },

@@ -148,6 +148,22 @@ export const DisableSubscriptionBody = z.strictObject({
   reason: text(500).optional().describe('Shown as disabled_reason'),
 });
 
+export const EnableSubscriptionBody = z
+  .strictObject({
+    discard_backlog: z
+      .boolean()
+      .default(false)
+      .describe(
+        'true: the deliveries that waited while it was disabled end as `discarded` instead of being sent',
+      ),
+  })
+  .meta({
+    description:
+      'Enabling sends the deliveries that waited while the subscription was disabled, in order of arrival, unless discard_backlog',
+    examples: [{ discard_backlog: true }],
+  });
+export type EnableSubscriptionInput = z.output<typeof EnableSubscriptionBody>;
+
 export const RotateSecretBody = z.strictObject({
   grace_period_seconds: z
     .number()

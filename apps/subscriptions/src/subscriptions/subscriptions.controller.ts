@@ -45,8 +45,7 @@ export class SubscriptionsController {
 
   @Endpoint(routes.enable)
   enable(@Param('id') id: string, @Req() req: Request) {
-    parseBody(routes.enable.body, jsonBody(req));
-    return this.subscriptions.enable(id, actorOf(req));
+    return this.subscriptions.enable(id, parseBody(routes.enable.body, jsonBody(req)), actorOf(req));
   }
 
   @Endpoint(routes.secret)

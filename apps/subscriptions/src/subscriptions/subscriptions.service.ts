@@ -22,6 +22,8 @@ import { LOGGER, type Logger } from '@smart-dairy/service-kit';
 import { DEFAULT_SIGNATURE_SCHEME, generateSecret } from '@smart-dairy/signing';
 import { randomBytes } from 'node:crypto';
 import { auditEntry } from '../audit/audit-entry';
+import { BacklogRelease } from '../backlog/backlog-release.job';
+import { BacklogStore, DISCARDED_BECAUSE } from '../backlog/backlog-store';
 import { SUBSCRIPTIONS_CONFIG, type SubscriptionsConfig } from '../config';
 import { pendingLeaseEnd } from '../deliveries/pending-lease';
 import type { Actor } from '../http/actor';
@@ -36,6 +38,7 @@ import { rotation, schemeChange } from './secret-changes';
 import type {
   CreateSubscriptionInput,
   CreatedSubscriptionView,
+  EnableSubscriptionInput,
   FilterTestInput,
   FilterTestView,
   ListSubscriptionsInput,
@@ -58,6 +61,8 @@ export class SubscriptionsService {
     private readonly rotation: RotationPolicy,
     private readonly announcer: ChangeAnnouncer,
     private readonly kafka: KafkaClient,
+    private readonly backlog: BacklogStore,
+    private readonly backlogRelease: BacklogRelease,
     @Inject(SUBSCRIPTIONS_CONFIG) private readonly config: SubscriptionsConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -139,8 +144,19 @@ export class SubscriptionsService {
     };
   }
 
+  /** Its waiting deliveries are discarded after it is gone (BacklogRelease). */
   async remove(id: string, actor: Actor): Promise<void> {
-    await this.change(id, actor, 'deleted', () => ({ deletedAt: new Date() }));
+    await this.change(
+      id,
+      actor,
+      'deleted',
+      () => ({ deletedAt: new Date() }),
+      async (tx) => {
+        await this.backlog.markDue(tx, id);
+        return {};
+      },
+    );
+    this.backlogRelease.wake();
   }
 
   async disable(id: string, reason: string | undefined, actor: Actor): Promise<SubscriptionView> {
@@ -156,14 +172,40 @@ export class SubscriptionsService {
     return this.view(row);
   }
 
-  async enable(id: string, actor: Actor): Promise<SubscriptionView> {
+  /**
+   * The deliveries that waited while it was disabled are then sent in order of arrival (BacklogRelease), or
+   * discarded. Discarding goes in batches while it is still disabled, so none of them can be released
+   * meanwhile; the last few, made since, go in the transaction that enables it, after which ingestion
+   * makes no more (EventStore.storeDeliveries).
+   */
+  async enable(
+    id: string,
+    { discard_backlog }: EnableSubscriptionInput,
+    actor: Actor,
+  ): Promise<SubscriptionView> {
+    await liveSubscription(this.prisma, id);
+    const discardedBefore = discard_backlog
+      ? await this.backlog.discardInBatches(id, DISCARDED_BECAUSE.enabled)
+      : 0;
     // A fresh start: failingSince would otherwise count the old failures against the endpoint again.
-    const row = await this.change(id, actor, 'enabled', () => ({
-      status: SubscriptionStatus.active,
-      disabledReason: null,
-      disabledAt: null,
-      failingSince: null,
-    }));
+    const row = await this.change(
+      id,
+      actor,
+      'enabled',
+      () => ({
+        status: SubscriptionStatus.active,
+        disabledReason: null,
+        disabledAt: null,
+        failingSince: null,
+      }),
+      async (tx) => {
+        await this.backlog.markDue(tx, id);
+        if (!discard_backlog) return {};
+        const discarded = discardedBefore + (await this.backlog.discard(tx, id, DISCARDED_BECAUSE.enabled));
+        return { discard_backlog: true, discarded };
+      },
+    );
+    this.backlogRelease.wake();
     return this.view(row);
   }
 
@@ -256,14 +298,16 @@ export class SubscriptionsService {
    * Applies a change and its audit row in one transaction, then announces it; a change that
    * changes nothing is neither recorded nor announced. The update is conditional on the row
    * being unchanged since it was read, so concurrent changes cannot silently overwrite each
-   * other (the loser gets 409 and can retry).
+   * other (the loser gets 409 and can retry). `details` may be a step of the transaction, after the
+   * update, that returns them.
    */
   private async change(
     id: string,
     actor: Actor,
     change: Change,
     data: (current: Subscription) => Prisma.SubscriptionUpdateManyMutationInput,
-    details: Prisma.InputJsonObject = {},
+    details:
+      Prisma.InputJsonObject | ((tx: Prisma.TransactionClient) => Promise<Prisma.InputJsonObject>) = {},
   ): Promise<Subscription> {
     const { row, changed } = await this.prisma.$transaction(async (tx) => {
       const current = await liveSubscription(tx, id);
@@ -277,8 +321,9 @@ export class SubscriptionsService {
       if (count === 0) {
         throw new ProblemError('conflict', 'The subscription was changed concurrently; try again.');
       }
+      const more = typeof details === 'function' ? await details(tx) : details;
       await tx.auditLogEntry.create({
-        data: auditEntry(actor, `subscription.${change}`, 'subscription', id, { ...details, fields }),
+        data: auditEntry(actor, `subscription.${change}`, 'subscription', id, { ...more, fields }),
       });
       return { row: await tx.subscription.findUniqueOrThrow({ where: { id } }), changed: true };
     });
