@@ -3,9 +3,11 @@
 //   --profile      services under --cpu-prof; the results get each one's top self-time functions
 //   --wait-quiet   first wait (up to 20 min) for load average < 1 and no other tests or services
 //   --smoke        the test suite's tiny volumes on the dedicated broker; prints, writes nothing
-//   --only s1,s3   just these parts (ceilings, s1, s2, s3, s4)
+//   --only s1,s3   just these parts (ceilings, s1, s2, purge, s3, s4)
 //   --secure       the broker listens on SASL_SSL only (SCRAM, standard authorizer, the ACLs of docs/deploy.md)
 //   --ordered      S1's first subscription delivers in order per key; its own figures are reported apart
+//   --filters      every subscription gets a payload filter that every bench event matches (same deliveries)
+//   --tracing      the services export every span over OTLP (http/protobuf) to a sink in the bench process
 import { dropDatabase } from '@smart-dairy/db';
 import {
   BROKER_ADMIN,
@@ -16,6 +18,7 @@ import {
   prepareDatabase,
   repoRoot,
 } from '@smart-dairy/stack';
+import { OtlpReceiver } from '@smart-dairy/testing';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -23,9 +26,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { readProfile, summarizeProfile, type ProfileSummary } from './cpu-profile.ts';
-import type { StackOptions } from './bench-stack.ts';
+import { BENCH_RETENTION_INTERVAL_MS, type StackOptions } from './bench-stack.ts';
 import { renderMarkdown } from './markdown.ts';
 import { ratios, targets, type BenchResults, type Machine } from './report.ts';
+import { MATCH_EVERY_ORDER } from './payload.ts';
 import { BROKER } from './resources.ts';
 import {
   FULL_VOLUMES,
@@ -38,6 +42,8 @@ import {
 } from './run-bench.ts';
 
 const RUN_BUDGET_MS = 14 * 60_000;
+/** The purge part: six S2 runs, three loads of a million rows, and the end of the purge. */
+const PURGE_BUDGET_MS = 16 * 60_000;
 const QUIET_WAIT_MS = 20 * 60_000;
 const QUIET_LOAD = 1;
 const DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/smart_dairy_bench';
@@ -134,14 +140,18 @@ async function main(): Promise<void> {
       only: { type: 'string' },
       secure: { type: 'boolean' },
       ordered: { type: 'boolean' },
+      filters: { type: 'boolean' },
+      tracing: { type: 'boolean' },
     },
   });
+  const filter = flags.filters ? MATCH_EVERY_ORDER : undefined;
   const only = flags.only?.split(',').map((p) => p.trim());
   const unknown = only?.filter((p) => !(PARTS as readonly string[]).includes(p));
   if (unknown?.length)
     throw new Error(`--only: unknown part(s) ${unknown.join(', ')}; known: ${PARTS.join(', ')}`);
   if (flags['wait-quiet']) await waitUntilQuiet();
   const started = new Date();
+  const budgetMs = RUN_BUDGET_MS + (!only || only.includes('purge') ? PURGE_BUDGET_MS : 0);
   const stamp = started
     .toISOString()
     .slice(0, 16)
@@ -156,21 +166,27 @@ async function main(): Promise<void> {
   await prepareDatabase(DATABASE_URL);
   const profileDir = flags.profile ? join(RESULTS_DIR, 'profiles', stamp) : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
+  // Counts what arrives without decoding it: the cost measured is the services', not the sink's.
+  const traceSink = flags.tracing ? await new OtlpReceiver({ decode: false }).start() : undefined;
   const stackOptions: StackOptions = {
     ...broker,
     databaseUrl: DATABASE_URL,
     topicPrefix: '',
-    env: flags.smoke ? SMOKE_SERVICE_ENV : {},
+    env: {
+      ...(flags.smoke ? SMOKE_SERVICE_ENV : {}),
+      ...(traceSink ? { OTEL_EXPORTER_OTLP_ENDPOINT: traceSink.endpoint } : {}),
+    },
     profileDir,
   };
   const volumes = flags.smoke ? SMOKE_VOLUMES : FULL_VOLUMES;
   let run: BenchRun;
   try {
     run = await runBench(stackOptions, volumes, {
-      budgetMs: RUN_BUDGET_MS - (Date.now() - started.getTime()),
+      budgetMs: budgetMs - (Date.now() - started.getTime()),
       otherProcesses: brokerPid(),
       only: only as Part[] | undefined,
       ordered: Boolean(flags.ordered),
+      filter,
       onCleanup: (cleanup) => {
         for (const signal of ['SIGINT', 'SIGTERM'] as const) {
           process.once(signal, () => {
@@ -185,6 +201,7 @@ async function main(): Promise<void> {
     });
   } finally {
     await stopBroker();
+    await traceSink?.stop();
   }
   const ratioValues = ratios(run);
   const results: BenchResults = {
@@ -197,9 +214,12 @@ async function main(): Promise<void> {
       NODE_ENV: 'production',
       ALLOW_PRIVATE_ENDPOINTS: 'true',
       LOG_LEVEL: 'warn',
+      RETENTION_INTERVAL_MS: BENCH_RETENTION_INTERVAL_MS,
     },
     profiled: Boolean(profileDir),
+    ...(traceSink ? { tracing: { exportRequests: traceSink.requests, exportedBytes: traceSink.bytes } } : {}),
     parts: only ?? PARTS,
+    payloadFilter: filter ?? null,
     run,
     ratios: ratioValues,
     targets: targets(run, ratioValues),
@@ -207,7 +227,7 @@ async function main(): Promise<void> {
   };
   const markdown = renderMarkdown(results);
   if (!flags.smoke) {
-    const suffix = `${only ? `-${only.join('-')}` : ''}${flags.ordered ? '-ordered' : ''}${profileDir ? '-profile' : ''}`;
+    const suffix = `${only ? `-${only.join('-')}` : ''}${flags.ordered ? '-ordered' : ''}${filter ? '-filters' : ''}${profileDir ? '-profile' : ''}${traceSink ? '-tracing' : ''}`;
     const base = join(RESULTS_DIR, `${stamp}${suffix}`);
     mkdirSync(RESULTS_DIR, { recursive: true });
     writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);

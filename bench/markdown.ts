@@ -60,7 +60,14 @@ export function renderMarkdown(results: BenchResults): string {
         (m.uncommittedFiles ? ` plus ${m.uncommittedFiles} uncommitted file(s) in the shared tree.` : '.') +
         ` **Run:** ${Math.round(results.durationSeconds / 6) / 10} min` +
         (results.profiled ? ', services under `--cpu-prof` (slower: not a headline run).' : '.') +
-        ` **Parts:** ${results.parts.join(', ')}.`,
+        (results.tracing
+          ? ` **Tracing on:** every span exported over OTLP (http/protobuf) to a local sink, ` +
+            `${fmt(results.tracing.exportRequests)} requests, ${fmt(Math.round(results.tracing.exportedBytes / 2 ** 20))} MiB.`
+          : '') +
+        ` **Parts:** ${results.parts.join(', ')}.` +
+        (results.payloadFilter
+          ? ` **Every subscription filters:** \`${JSON.stringify(results.payloadFilter)}\`.`
+          : ''),
       'Everything on one box: dedicated Kafka broker, Postgres, the four services with production settings ' +
         '(development-mode networking), and the bench process (receiver verifying every signature, producer).',
     ].join('\n\n'),
@@ -160,6 +167,38 @@ export function renderMarkdown(results: BenchResults): string {
           e2e(s.latency),
         ],
       ),
+    ),
+    section('S2 during a purge', run.purge, (p) =>
+      [
+        table(
+          [
+            'run',
+            'purge',
+            'publish → verified receipt p50 / p95 / p99 / max',
+            'delivered / expected',
+            'rows deleted during the run',
+          ],
+          p.runs.map((x, i) => [
+            i + 1,
+            x.purging ? `${fmt(x.dueAtStart)} rows due (${fmt(x.seedMs)} ms to write the top-up)` : 'none',
+            `${fmt(x.latency.p50)} / ${fmt(x.latency.p95)} / ${fmt(x.latency.p99)} / ${fmt(x.latency.max)} ms`,
+            `${fmt(x.delivered)} / ${fmt(x.expected)}`,
+            x.purging
+              ? `${fmt(x.purgedDuringRun)} in ${fmt(x.runMs)} ms (${fmt(Math.round((x.purgedDuringRun * 1000) / x.runMs))}/s)`
+              : '',
+          ]),
+        ),
+        '',
+        table(
+          ['figure', 'value'],
+          [
+            ['S2 p99 without a purge, median', `${fmt(p.p99Quiet)} ms`],
+            [`S2 p99 while ${fmt(p.rows)} rows are purged, median`, `${fmt(p.p99Purging)} ms`],
+            ['ratio', fmt(r.s2P99PurgingToQuiet ?? Number.NaN)],
+            ['due rows left after the last run and the wait', fmt(p.leftAfterDrain)],
+          ],
+        ),
+      ].join('\n'),
     ),
     section('S3 isolation', run.s3, (s) =>
       table(

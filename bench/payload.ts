@@ -1,3 +1,4 @@
+import type { FilterDocument } from '@smart-dairy/payload-filter';
 import type { EventData } from '@smart-dairy/schemas';
 
 /** Every scenario publishes this type; the receiver finds the event again by `order_id`. */
@@ -12,6 +13,19 @@ const ITEMS = [
   { product_id: 'PROD-BUTTER-UNSALTED-250G', quantity: 1, unit_price: 3.1, total: 3.1 },
   { product_id: 'PROD-CHEESE-CHEDDAR-400G', quantity: 1, unit_price: 5.6, total: 5.6 },
 ];
+
+/**
+ * The payload filter `--filters` gives every subscription: every bench order matches it, so the deliveries
+ * are the same as without it, and it holds the kinds of condition partners write (the type, a range, a
+ * list, a prefix inside an array element, an alternative), so fan-out evaluates each of them per event.
+ */
+export const MATCH_EVERY_ORDER: FilterDocument = {
+  event: BENCH_EVENT_TYPE,
+  'data.total': { $gte: 0 },
+  'data.currency': { $in: ['USD', 'EUR', 'GBP'] },
+  'data.items.0.product_id': { $prefix: 'PROD-' },
+  $or: [{ 'data.status': 'pending' }, { 'data.customer_id': { $exists: true } }],
+};
 
 /** A realistic order of exactly PAYLOAD_BYTES of JSON; the schema keeps unknown fields, so `notes` pads it. */
 export function orderPayload(orderId: string, createdAt: string): OrderCreated {

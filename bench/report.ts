@@ -1,3 +1,4 @@
+import type { FilterDocument } from '@smart-dairy/payload-filter';
 import type { ProfileSummary } from './cpu-profile.ts';
 import { BROKER, POSTGRES, type ProcessUsage } from './resources.ts';
 import { failed, type BenchRun, type BenchVolumes, type Outcome } from './run-bench.ts';
@@ -31,8 +32,12 @@ export interface BenchResults {
   volumes: BenchVolumes;
   serviceEnv: NodeJS.ProcessEnv;
   profiled: boolean;
+  /** `--tracing`: what the services exported to the bench's OTLP sink. */
+  tracing?: { exportRequests: number; exportedBytes: number };
   /** The parts that ran (`--only`). */
   parts: readonly string[];
+  /** The payload filter on every subscription (`--filters`); null without. */
+  payloadFilter: FilterDocument | null;
   run: BenchRun;
   ratios: Record<string, number>;
   targets: Target[];
@@ -59,6 +64,10 @@ export function ratios(run: BenchRun): Record<string, number> {
       value(run.ceilings.kafka, (c) => c.producedThenConsumedPerSecond) ?? Number.NaN,
     ),
     s3HealthyRateToS1: ratio(value(run.s3, (r) => r.healthy.rate.sustainedPerSecond) ?? Number.NaN, s1Rate),
+    s2P99PurgingToQuiet: ratio(
+      value(run.purge, (r) => r.p99Purging) ?? Number.NaN,
+      value(run.purge, (r) => r.p99Quiet) ?? Number.NaN,
+    ),
     s3HealthyAttemptP99ToS1: ratio(
       value(run.s3, (r) => r.healthy.attemptLatencyMs.p99) ?? Number.NaN,
       value(run.s1, (r) => r.attemptLatencyMs.p99) ?? Number.NaN,
@@ -90,6 +99,12 @@ export function targets(run: BenchRun, r: Record<string, number>): Target[] {
       ' µs',
     ),
     target('S2 p99 publish → verified receipt', '< 100 ms', s2P99, (v) => v < 100, ' ms'),
+    target(
+      'S2 p99 with a purge of a million rows / without (medians of three runs)',
+      '≤ 1.20',
+      r.s2P99PurgingToQuiet,
+      (v) => v <= 1.2,
+    ),
     target('S3 healthy rate / S1 rate', '≥ 0.95', r.s3HealthyRateToS1, (v) => v >= 0.95),
     target('S3 healthy p99 request latency', '< 500 ms', s3P99, (v) => v < 500, ' ms'),
     {

@@ -1,4 +1,5 @@
 import { KafkaClient } from '@smart-dairy/kafka';
+import type { FilterDocument } from '@smart-dairy/payload-filter';
 import { EventPublisher } from '@smart-dairy/producer';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
@@ -7,6 +8,8 @@ import { kafkaCeiling, undiciCeiling, type KafkaCeiling, type UndiciCeiling } fr
 import { DeliveryRecords } from './delivery-records.ts';
 import { EventLoad } from './event-load.ts';
 import { FastReceiver } from './fast-receiver.ts';
+import { purgeImpact, type PurgeImpactResult, type PurgeVolumes } from './purge-impact.ts';
+import { PurgeLoad } from './purge-load.ts';
 import {
   isolation,
   recovery,
@@ -25,6 +28,7 @@ export interface BenchVolumes {
   ceilings: { undiciDurationMs: number; undiciMaxRequests: number; kafkaMessages: number };
   s1: { events: number; timeoutMs: number };
   s2: { deliveriesPerSecond: number; durationMs: number };
+  purge: PurgeVolumes;
   s3: { events: number; timeoutMs: number };
   s4: { eventsPerSecond: number; outageMs: number; drainTimeoutMs: number };
 }
@@ -35,6 +39,7 @@ export const FULL_VOLUMES: BenchVolumes = {
   ceilings: { undiciDurationMs: 10_000, undiciMaxRequests: 200_000, kafkaMessages: 200_000 },
   s1: { events: 20_000, timeoutMs: 240_000 },
   s2: { deliveriesPerSecond: 1_000, durationMs: 60_000 },
+  purge: { rows: 1_000_000, runs: 3, drainTimeoutMs: 300_000 },
   s3: { events: 20_000, timeoutMs: 240_000 },
   s4: { eventsPerSecond: 100, outageMs: 120_000, drainTimeoutMs: 330_000 },
 };
@@ -45,6 +50,7 @@ export const SMOKE_VOLUMES: BenchVolumes = {
   ceilings: { undiciDurationMs: 1_000, undiciMaxRequests: 2_000, kafkaMessages: 2_000 },
   s1: { events: 100, timeoutMs: 60_000 },
   s2: { deliveriesPerSecond: 200, durationMs: 3_000 },
+  purge: { rows: 2_000, runs: 1, drainTimeoutMs: 60_000 },
   s3: { events: 100, timeoutMs: 60_000 },
   s4: { eventsPerSecond: 5, outageMs: 3_000, drainTimeoutMs: 60_000 },
 };
@@ -59,13 +65,14 @@ export const SMOKE_SERVICE_ENV: NodeJS.ProcessEnv = {
 
 export type Outcome<T> = T | { error: string };
 
-export const PARTS = ['ceilings', 's1', 's2', 's3', 's4'] as const;
+export const PARTS = ['ceilings', 's1', 's2', 'purge', 's3', 's4'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface BenchRun {
   ceilings: { undici: Outcome<UndiciCeiling>; kafka: Outcome<KafkaCeiling> };
   s1: Outcome<ThroughputResult>;
   s2: Outcome<LatencyResult>;
+  purge: Outcome<PurgeImpactResult>;
   s3: Outcome<IsolationResult>;
   s4: Outcome<RecoveryResult>;
   /** Requests the receiver refused (bad signature, unknown path): must be none. */
@@ -89,6 +96,7 @@ export async function runBench(
     otherProcesses = {},
     only,
     ordered = false,
+    filter,
     onCleanup,
   }: {
     budgetMs: number;
@@ -99,6 +107,8 @@ export async function runBench(
     only?: readonly Part[];
     /** S1's first subscription ordered per key (`--ordered`). */
     ordered?: boolean;
+    /** A payload filter on every subscription of every scenario (`--filters`). */
+    filter?: FilterDocument;
     /** Receives what stops the receiver and the services, for a run interrupted by a signal. */
     onCleanup?: (cleanup: () => Promise<void>) => void;
   },
@@ -119,6 +129,7 @@ export async function runBench(
     pino({ level: 'warn' }),
   );
   const records = new DeliveryRecords(stackOptions.databaseUrl);
+  const purgeLoad = new PurgeLoad(stackOptions.databaseUrl, runTag);
   const publisher = EventPublisher.fromKafka(kafka);
   onCleanup?.(async () => {
     await receiver.stop();
@@ -129,6 +140,7 @@ export async function runBench(
     await stack.start();
     await kafka.connect();
     await records.connect();
+    await purgeLoad.connect();
     const ctx: ScenarioContext = {
       receiver,
       api: new SubscriptionsApi(stack.service('subscriptions').url, stack.adminKey),
@@ -138,6 +150,7 @@ export async function runBench(
       pids: () => ({ ...stack.pids(), ...otherProcesses, 'bench (receiver, publisher)': process.pid }),
       runTag,
       subscriptions: volumes.subscriptions,
+      filter,
       deliveryPartitions: Number(stack.env().KAFKA_DELIVERY_PARTITIONS ?? DELIVERY_PARTITIONS_DEFAULT),
       deadline,
       ordered,
@@ -167,12 +180,14 @@ export async function runBench(
     );
     const s1 = await part('s1', () => throughput(ctx, volumes.s1));
     const s2 = await part('s2', () => steadyLatency(ctx, volumes.s2));
+    const purge = await part('purge', () => purgeImpact(ctx, purgeLoad, volumes.purge, volumes.s2));
     const s4 = await part('s4', () => recovery(ctx, volumes.s4));
     const s3 = await part('s3', () => isolation(ctx, volumes.s3));
     return {
       ceilings: { undici, kafka: kafkaResult },
       s1,
       s2,
+      purge,
       s3,
       s4,
       rejected: receiver.rejected,
@@ -185,6 +200,7 @@ export async function runBench(
     await publisher.close();
     await kafka.disconnect();
     await records.close().catch(() => undefined);
+    await purgeLoad.close().catch(() => undefined);
     log(`stack stopped in ${Math.round(performance.now() - stopping)} ms`);
   }
 }

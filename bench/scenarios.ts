@@ -1,3 +1,4 @@
+import type { FilterDocument } from '@smart-dairy/payload-filter';
 import type { EventPublisher } from '@smart-dairy/producer';
 import { waitFor } from '@smart-dairy/stack';
 import { Partitioners } from 'kafkajs';
@@ -21,6 +22,8 @@ export interface ScenarioContext {
   metricsUrls: () => Record<string, string>;
   runTag: string;
   subscriptions: number;
+  /** The payload filter every subscription gets (`--filters`); none when absent. */
+  filter?: FilterDocument;
   /** Partitions of each deliveries.<priority> topic, to tell which endpoints share one. */
   deliveryPartitions: number;
   /** performance.now() by which every wait gives up, so the whole run stays within its budget. */
@@ -60,7 +63,10 @@ async function subscribe(
   const subscriptionIds: string[] = [];
   for (const [i, path] of paths.entries()) {
     const ordering = i < ordered ? 'per_key' : 'none';
-    const created = await ctx.api.create(ctx.receiver.url(path), [BENCH_EVENT_TYPE], ordering);
+    const created = await ctx.api.create(ctx.receiver.url(path), [BENCH_EVENT_TYPE], {
+      ordering,
+      filter: ctx.filter,
+    });
     ctx.receiver.endpoint(path, created.secret);
     subscriptionIds.push(created.id);
   }
@@ -207,12 +213,16 @@ export interface LatencyResult extends Tally {
   durationMs: number;
 }
 
-/** S2: a steady rate of deliveries for a while; latency from publish to verified receipt. */
+/**
+ * S2: a steady rate of deliveries for a while; latency from publish to verified receipt. Each run needs a
+ * scenario name of its own (`s2` by default): it names the run's endpoints and events.
+ */
 export async function steadyLatency(
   ctx: ScenarioContext,
   { deliveriesPerSecond, durationMs }: { deliveriesPerSecond: number; durationMs: number },
+  scenario = 's2',
 ): Promise<LatencyResult> {
-  const { endpoints, load } = await prepare(ctx, 's2');
+  const { endpoints, load } = await prepare(ctx, scenario);
   ctx.log(`S2: ${deliveriesPerSecond} deliveries/s for ${durationMs / 1000} s`);
   await load.paced(deliveriesPerSecond / ctx.subscriptions, durationMs);
   await allDelivered(ctx, endpoints.paths, load.publishedAt.size, 60_000);

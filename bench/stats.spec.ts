@@ -1,4 +1,4 @@
-import { percentile, ratio, summarizeLatencies, summarizeRate } from './stats.ts';
+import { median, percentile, ratio, summarizeLatencies, summarizeRate } from './stats.ts';
 
 describe('bench statistics', () => {
   it('takes nearest-rank percentiles', () => {
@@ -6,6 +6,18 @@ describe('bench statistics', () => {
     expect([percentile(values, 50), percentile(values, 99), percentile(values, 100)]).toEqual([50, 99, 100]);
     expect(percentile([7], 1)).toBe(7);
     expect(percentile([], 50)).toBeNaN();
+  });
+
+  it.each([
+    ['an odd count: the middle one', [48, 12, 30], 30],
+    ['an even count: the mean of the middle two', [40, 10, 30, 20], 25],
+    ['one value', [7], 7],
+  ])('takes the median of %s', (_, values, expected) => {
+    expect(median(values)).toBe(expected);
+  });
+
+  it('has no median of nothing', () => {
+    expect(median([])).toBeNaN();
   });
 
   it('summarises latencies whatever their order', () => {

@@ -59,6 +59,16 @@ function ascending(values: readonly number[]): number[] {
   return Array.from(Float64Array.from(values).sort());
 }
 
+/** The middle value (the mean of the two middle ones for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
+  const list = ascending(values);
+  if (list.length === 0) return Number.NaN;
+  const middle = Math.floor(list.length / 2);
+  return list.length % 2 === 1
+    ? (list[middle] as number)
+    : ((list[middle - 1] as number) + (list[middle] as number)) / 2;
+}
+
 export function ratio(numerator: number, denominator: number): number {
   return denominator > 0 ? Math.round((numerator / denominator) * 1000) / 1000 : Number.NaN;
 }

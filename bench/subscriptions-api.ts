@@ -1,3 +1,5 @@
+import type { FilterDocument } from '@smart-dairy/payload-filter';
+
 export interface CreatedSubscription {
   id: string;
   secret: string;
@@ -16,13 +18,14 @@ export class SubscriptionsApi {
   async create(
     url: string,
     events: string[],
-    ordering: 'none' | 'per_key' = 'none',
+    { ordering = 'none', filter }: { ordering?: 'none' | 'per_key'; filter?: FilterDocument } = {},
   ): Promise<CreatedSubscription> {
     const body = await this.call('POST', '/v1/subscriptions', 201, {
       url,
       events,
       ordering,
       description: 'bench',
+      filter,
     });
     return body as CreatedSubscription;
   }

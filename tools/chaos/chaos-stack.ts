@@ -26,6 +26,7 @@ export interface EndpointPlan {
   events: string[];
   /** What the endpoint does, request by request (the last behaviour repeats); 200 when omitted. */
   script?: Behaviour[];
+  rateLimitPerSecond?: number;
   /** Ordered delivery per key (docs/protocol.md#ordered-delivery); unordered when omitted. */
   ordering?: SubscriptionOrdering;
 }
@@ -161,6 +162,7 @@ export class ChaosStack {
       const row = await createSubscriptionRow(this.prisma, {
         events: plan.events,
         url: this.receiver.url(plan.path),
+        rateLimitPerSecond: plan.rateLimitPerSecond,
         ordering: plan.ordering,
       });
       this.receiver.endpoint(plan.path, row.secret, ...(plan.script ?? []));
@@ -175,16 +177,29 @@ export class ChaosStack {
     });
     this.ingestion = await this.service('ingestion');
     this.dispatchers = await Promise.all(
-      Array.from({ length: this.options.dispatchers ?? 1 }, () => this.service('dispatcher')),
+      Array.from({ length: this.options.dispatchers ?? 1 }, (_, i) => this.dispatcherService(i)),
     );
     await Promise.all(this.services.map((s) => this.launch(s)));
   }
 
-  private async service(name: ServiceName): Promise<ServiceProcess> {
+  /** Starts one more dispatcher in the group; resolves once it is ready. */
+  async addDispatcher(): Promise<ServiceProcess> {
+    const dispatcher = await this.dispatcherService(this.dispatchers.length);
+    this.dispatchers.push(dispatcher);
+    await this.launch(dispatcher);
+    return dispatcher;
+  }
+
+  /** Its Kafka client id (`dispatcher-<index>`) tells the group's members apart. */
+  private dispatcherService(index: number): Promise<ServiceProcess> {
+    return this.service('dispatcher', { KAFKA_CLIENT_ID: `dispatcher-${index}` });
+  }
+
+  private async service(name: ServiceName, env: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> {
     const port = await freePort();
     return new ServiceProcess(name, {
       port,
-      env: { ...this.env, ...chaosBroker.env(name) },
+      env: { ...this.env, ...chaosBroker.env(name), ...env },
       onLine: (line) => {
         this.logs.push(`${name}:${port} ${line}`);
         if (this.logs.length > LOG_TAIL) this.logs.splice(0, this.logs.length - LOG_TAIL);

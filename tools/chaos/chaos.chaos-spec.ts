@@ -6,6 +6,7 @@ import { CHAOS_MODE, RUNS, expectSound, report, saveLogs, type Measurements } fr
 import { badEndpoints } from './scenarios/bad-endpoints';
 import { brokerOutage } from './scenarios/broker-outage';
 import { crashes } from './scenarios/crashes';
+import { limitedScaleOut } from './scenarios/limited-scale-out';
 import { ordered } from './scenarios/ordered';
 import { poisonInput } from './scenarios/poison-input';
 import { postgresIdleCut, postgresPause, postgresRestart } from './scenarios/postgres-faults';
@@ -28,6 +29,7 @@ const ALL: Scenario[] =
         badEndpoints,
         poisonInput,
         scaleOut,
+        limitedScaleOut,
         ordered,
       ]
     : [crashes, brokerOutage, poisonInput];

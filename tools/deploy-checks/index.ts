@@ -7,12 +7,16 @@ import { checkDockerfile, parseDockerfile } from './dockerfile-checks';
 import { checkKubernetes } from './kubernetes-checks';
 import { renderKustomization } from './kustomize';
 import type { Manifest } from './manifest';
+import { checkMonitoring } from './monitoring-checks';
 import { readYamlFile } from './yaml-files';
 
 export { CONFIGURED_APPS, loadConfigSchemas, objectShape, type ConfigSchemas } from './config-schemas';
 export { checkDockerfile } from './dockerfile-checks';
 export { kubectlAvailable, kubectlKustomize } from './kubectl';
 export { renderKustomization } from './kustomize';
+export { idOf } from './manifest';
+export { alertNames, monitoringQueries, type MonitoringQuery } from './monitoring-checks';
+export { metricNamesOf, seriesNamesOf } from './promql';
 
 /** The repository's deployment files, and the schemas they are checked against (overridable, for tests). */
 export interface DeploymentFiles {
@@ -30,11 +34,14 @@ export function kubernetesProblems(kustomization: string | Manifest[], files: De
   const manifests = typeof kustomization === 'string' ? renderKustomization(kustomization) : kustomization;
   const compose = composeOf(files);
   const keys = generateComposeKeys(compose);
-  return checkKubernetes(manifests, {
-    schemas: schemasOf(files),
-    // Compose's values, with the keys its keys service generates standing in for the Secret's.
-    standIns: (service) => withGeneratedKeys(composeEnvironment(compose, service), keys).env,
-  });
+  return [
+    ...checkKubernetes(manifests, {
+      schemas: schemasOf(files),
+      // Compose's values, with the keys its keys service generates standing in for the Secret's.
+      standIns: (service) => withGeneratedKeys(composeEnvironment(compose, service), keys).env,
+    }),
+    ...checkMonitoring(manifests),
+  ];
 }
 
 export function composeProblems(files: DeploymentFiles): string[] {

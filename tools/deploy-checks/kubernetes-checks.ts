@@ -137,5 +137,5 @@ function containersOf(workload: Manifest) {
   return listAt(workload, 'spec', 'template', 'spec', 'containers').filter(isMap);
 }
 
-const podLabels = (workload: Manifest): Labels =>
+export const podLabels = (workload: Manifest): Labels =>
   (mapAt(workload, 'spec', 'template', 'metadata', 'labels') ?? {}) as Labels;

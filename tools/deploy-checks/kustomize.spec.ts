@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kubectlAvailable, kubectlKustomize } from './kubectl';
@@ -12,13 +12,16 @@ const byId = (manifests: Manifest[]) =>
 
 describe('kustomization resolver', () => {
   const withKubectl = kubectlAvailable() ? it.each : it.skip.each;
-  withKubectl([['k8s'], ['k8s/base'], ['k8s/overlays/example'], ['k8s/overlays/keda']])(
-    'renders %s exactly as kubectl kustomize does',
-    (dir) => {
-      const path = join(k8s, '..', dir);
-      expect(byId(renderKustomization(path))).toEqual(byId(kubectlKustomize(path)));
-    },
-  );
+  withKubectl([
+    ['k8s'],
+    ['k8s/base'],
+    ['k8s/overlays/example'],
+    ['k8s/overlays/keda'],
+    ['k8s/overlays/monitoring'],
+  ])('renders %s exactly as kubectl kustomize does', (dir) => {
+    const path = join(k8s, '..', dir);
+    expect(byId(renderKustomization(path))).toEqual(byId(kubectlKustomize(path)));
+  });
 
   describe('in a copy of k8s/', () => {
     let copy: string;
@@ -44,6 +47,24 @@ describe('kustomization resolver', () => {
       expect(() => renderKustomization(copy)).toThrow(/only \{ op: add, path, value \} operations/);
       writeFileSync(patch, '- op: add\n  path: /spec/egress/5/to/-\n  value: x\n');
       expect(() => renderKustomization(copy)).toThrow(/\/spec\/egress\/5\/to\/- does not exist/);
+    });
+
+    it('fails loudly when a file of a generated ConfigMap is missing', () => {
+      rmSync(join(copy, 'overlays', 'monitoring', 'dashboards', 'delivery-pipeline.json'));
+      expect(() => renderKustomization(join(copy, 'overlays', 'monitoring'))).toThrow(
+        /configMapGenerator smart-dairy-grafana-dashboards file dashboards\/delivery-pipeline\.json does not exist/,
+      );
+    });
+
+    it('refuses generated ConfigMaps whose names kubectl would suffix with a hash', () => {
+      const file = join(copy, 'overlays', 'monitoring', 'kustomization.yaml');
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8').replace('disableNameSuffixHash: true', 'disableNameSuffixHash: false'),
+      );
+      expect(() => renderKustomization(join(copy, 'overlays', 'monitoring'))).toThrow(
+        /configMapGenerator is supported with name, files and options \{ disableNameSuffixHash: true, labels \} only/,
+      );
     });
 
     it('refuses kustomization features it does not implement', () => {

@@ -1,17 +1,26 @@
-import { existsSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
 import { applyJsonPatch } from './json-patch';
 import { CLUSTER_SCOPED_KINDS, asManifest, idOf, type Manifest } from './manifest';
 import { strategicMerge } from './strategic-merge';
-import { isMap, listAt, readYamlDocuments, readYamlFile, stringAt } from './yaml-files';
+import { isMap, listAt, mapAt, readYamlDocuments, readYamlFile, stringAt } from './yaml-files';
 
 /** The kustomization fields this resolver implements; any other field fails the render. */
-const SUPPORTED_FIELDS = new Set(['apiVersion', 'kind', 'resources', 'namespace', 'patches', 'images']);
+const SUPPORTED_FIELDS = new Set([
+  'apiVersion',
+  'kind',
+  'resources',
+  'namespace',
+  'patches',
+  'images',
+  'configMapGenerator',
+]);
 
 /**
  * Renders a kustomization the way `kubectl kustomize` does for the subset used in k8s/: resources
  * (files and directories), strategic-merge patches by kind and name (`$patch: delete` included),
- * JSON patches (`add`) given a target kind and name, images and namespace. Missing files and unsupported features throw rather than render less.
+ * JSON patches (`add`) given a target kind and name, images, namespace, and ConfigMaps generated from files
+ * without a name suffix. Missing files and unsupported features throw rather than render less.
  */
 export function renderKustomization(dir: string): Manifest[] {
   const file = join(dir, 'kustomization.yaml');
@@ -32,6 +41,7 @@ export function renderKustomization(dir: string): Manifest[] {
       asManifest(doc, `${relative(dir, path)} document ${i + 1}`),
     );
   });
+  manifests.push(...generatedConfigMaps(kustomization, dir, file));
   ensureUnique(manifests, file);
 
   for (const entry of listAt(kustomization, 'patches')) {
@@ -65,6 +75,41 @@ export function renderKustomization(dir: string): Manifest[] {
     manifests = manifests.map((m) => setImage(m, image.name as string, image));
   }
   return manifests;
+}
+
+/** `configMapGenerator` entries of `files` (`key=path` or `path`, keyed by its file name), with options.labels. */
+function generatedConfigMaps(kustomization: Record<string, unknown>, dir: string, file: string): Manifest[] {
+  return listAt(kustomization, 'configMapGenerator').map((entry) => {
+    const name = stringAt(entry, 'name');
+    const options = mapAt(entry, 'options') ?? {};
+    if (
+      !isMap(entry) ||
+      !name ||
+      Object.keys(entry).some((key) => !['name', 'files', 'options'].includes(key)) ||
+      Object.keys(options).some((key) => !['disableNameSuffixHash', 'labels'].includes(key)) ||
+      options.disableNameSuffixHash !== true
+    ) {
+      throw new Error(
+        `${file}: a configMapGenerator is supported with name, files and options { disableNameSuffixHash: true, labels } only`,
+      );
+    }
+    const data = Object.fromEntries(
+      listAt(entry, 'files').map((source) => {
+        const [key, path] = String(source).includes('=')
+          ? (String(source).split('=', 2) as [string, string])
+          : [basename(String(source)), String(source)];
+        const full = resolve(dir, path);
+        if (!existsSync(full))
+          throw new Error(`${file}: configMapGenerator ${name} file ${path} does not exist`);
+        return [key, readFileSync(full, 'utf8')];
+      }),
+    );
+    const labels = mapAt(options, 'labels');
+    return asManifest(
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, ...(labels ? { labels } : {}) }, data },
+      `${file} configMapGenerator ${name}`,
+    );
+  });
 }
 
 function ensureUnique(manifests: Manifest[], file: string): void {

@@ -5,13 +5,17 @@ import { parseAllDocuments, type Document } from 'yaml';
 import { NON_PUBLIC_CIDRS, cidrContains } from '@smart-dairy/ssrf';
 import { z } from 'zod';
 import {
+  alertNames,
   checkDockerfile,
   composeProblems,
   dockerfileProblems,
+  idOf,
   kubectlAvailable,
   kubectlKustomize,
   kubernetesProblems,
   loadConfigSchemas,
+  metricNamesOf,
+  monitoringQueries,
   objectShape,
   renderKustomization,
 } from '../deploy-checks';
@@ -29,12 +33,14 @@ function editYaml(file: string, edit: (documents: Document[]) => void): void {
   writeFileSync(file, documents.map((d) => d.toString()).join('---\n'));
 }
 
+const OVERLAYS = [['k8s'], ['k8s/overlays/keda'], ['k8s/overlays/monitoring']];
+
 describe('deployment files', () => {
-  it.each([['k8s'], ['k8s/overlays/keda']])('%s passes every check', (dir) => {
+  it.each(OVERLAYS)('%s passes every check', (dir) => {
     expect(kubernetesProblems(join(root, dir), files)).toEqual([]);
   });
 
-  withKubectl([['k8s'], ['k8s/overlays/keda']])("kubectl kustomize's rendering of %s passes too", (dir) => {
+  withKubectl(OVERLAYS)("kubectl kustomize's rendering of %s passes too", (dir) => {
     expect(kubernetesProblems(kubectlKustomize(join(root, dir)), files)).toEqual([]);
   });
 
@@ -82,6 +88,54 @@ describe("the dispatcher's internet egress", () => {
   });
 });
 
+describe('the monitoring overlay', () => {
+  const manifests = renderKustomization(join(root, 'k8s/overlays/monitoring'));
+  const queried = new Set(monitoringQueries(manifests).flatMap(({ expr }) => metricNamesOf(expr)));
+
+  it('adds a PodMonitor, the alert rules and the dashboard to the example environment', () => {
+    const example = renderKustomization(join(root, 'k8s')).map(idOf);
+    expect(
+      manifests
+        .map(idOf)
+        .filter((id) => !example.includes(id))
+        .sort(),
+    ).toEqual([
+      'ConfigMap smart-dairy-grafana-dashboards',
+      'PodMonitor smart-dairy-webhooks',
+      'PrometheusRule smart-dairy-webhooks',
+    ]);
+  });
+
+  it('alerts on backlog age, dead-letter rate, consumer lag, open breakers and services not ready', () => {
+    expect(alertNames(manifests)).toEqual(
+      expect.arrayContaining([
+        'WebhookBacklogOld',
+        'WebhookDeadLetterRateHigh',
+        'WebhookConsumerLagHigh',
+        'WebhookBreakersOpen',
+        'WebhookServiceNotReady',
+        'WebhookServiceAbsent',
+      ]),
+    );
+  });
+
+  it('queries each operator metric of issue #21 somewhere', () => {
+    for (const name of [
+      'dispatcher_backlog_age_seconds',
+      'dispatcher_backlog_oldest_age_seconds',
+      'dispatcher_end_to_end_latency_seconds_bucket',
+      'dispatcher_attempts_total',
+      'dispatcher_breaker_state',
+      'dispatcher_breakers',
+      'dispatcher_retry_queue_depth',
+      'dlq_entries',
+      'service_ready',
+    ]) {
+      expect([name, queried.has(name)]).toEqual([name, true]);
+    }
+  });
+});
+
 describe('the deployment checks catch', () => {
   let copy: string;
   beforeEach(() => {
@@ -93,6 +147,11 @@ describe('the deployment checks catch', () => {
 
   const k8sProblems = (schemas = loadConfigSchemas(root)) =>
     kubernetesProblems(join(copy, 'k8s'), { root, composeFile: join(copy, 'docker-compose.yml'), schemas });
+  const monitoringProblems = () =>
+    kubernetesProblems(join(copy, 'k8s/overlays/monitoring'), {
+      root,
+      composeFile: join(copy, 'docker-compose.yml'),
+    });
   const copiedComposeProblems = () =>
     composeProblems({ root, composeFile: join(copy, 'docker-compose.yml') });
 
@@ -183,6 +242,42 @@ describe('the deployment checks catch', () => {
         (s) =>
           `NetworkPolicy allow-monitoring-ingress: lets more than the monitoring namespace reach Deployment ${s}'s management port (/metrics, /ready)`,
       ),
+    ]);
+  });
+
+  it('alert rules without "for" or a known severity, and queries that do not parse', () => {
+    editYaml(join(copy, 'k8s/overlays/monitoring/prometheus-rules.yaml'), ([rule]) => {
+      const rules = ['spec', 'groups', 0, 'rules'];
+      rule!.deleteIn([...rules, 0, 'for']);
+      rule!.setIn([...rules, 1, 'expr'], 'max(dispatcher_backlog_oldest_age_seconds > 14400');
+      rule!.setIn([...rules, 4, 'labels', 'severity'], 'page');
+    });
+    const dashboard = join(copy, 'k8s/overlays/monitoring/dashboards/delivery-pipeline.json');
+    const json = JSON.parse(readFileSync(dashboard, 'utf8')) as {
+      panels: { targets?: { expr: string }[] }[];
+    };
+    json.panels[1]!.targets![0]!.expr = 'sum by (service (service_ready)';
+    writeFileSync(dashboard, JSON.stringify(json));
+    const group = 'PrometheusRule smart-dairy-webhooks group smart-dairy-webhooks.delivery';
+    expect(monitoringProblems()).toEqual([
+      `${group} WebhookBacklogOld: no "for" (it would fire on one bad scrape)`,
+      `${group} WebhookBreakersOpen: labels.severity is not one of critical, warning, info`,
+      expect.stringMatching(new RegExp(`^${group} WebhookBacklogVeryOld: not PromQL at character`)),
+      expect.stringMatching(
+        /^ConfigMap smart-dairy-grafana-dashboards delivery-pipeline.json panel "Ready replicas": not PromQL/,
+      ),
+    ]);
+  });
+
+  it('a PodMonitor that scrapes the API port, or misses a service', () => {
+    editYaml(join(copy, 'k8s/overlays/monitoring/pod-monitor.yaml'), ([monitor]) => {
+      monitor!.setIn(['spec', 'podMetricsEndpoints', 0, 'port'], 'http');
+      monitor!.setIn(['spec', 'selector', 'matchExpressions', 0, 'values'], ['ingestion', 'dispatcher']);
+    });
+    expect(monitoringProblems()).toEqual([
+      'PodMonitor smart-dairy-webhooks: does not scrape Deployment subscriptions',
+      'PodMonitor smart-dairy-webhooks: does not scrape Deployment dlq-review',
+      'PodMonitor smart-dairy-webhooks: scrapes http /metrics, not management /metrics',
     ]);
   });
 

@@ -3,6 +3,7 @@ import {
   DELIVERY_USER_AGENT,
   EVENT_TYPES,
   WEBHOOK_API_VERSION,
+  signedDeliveryHeaders,
 } from '@smart-dairy/schemas';
 import { sign, signStandardWebhook } from '@smart-dairy/signing';
 import { repoRoot } from '@smart-dairy/stack';
@@ -238,6 +239,24 @@ const runners: Record<string, () => Promise<void>> = {
     const envelope = JSON.parse(sample('envelope'));
     expect(Object.keys(envelope)).toEqual(Object.keys(JSON.parse(genuine.body.toString('utf8'))));
     expect(EVENT_TYPES).toContain(envelope.event);
+  },
+
+  async 'standard-webhooks'() {
+    const [requestLine, ...lines] = sample('standard-webhooks').trimEnd().split('\n');
+    expect(requestLine).toMatch(/^POST \S+ HTTP\/1\.1$/);
+    const headers = Object.fromEntries(lines.map((line) => line.split(': ') as [string, string]));
+    const body = Buffer.from(sample('envelope').replace(/\n$/, ''), 'utf8');
+    const envelope = JSON.parse(body.toString('utf8'));
+    expect(headers).toEqual(
+      signedDeliveryHeaders({
+        scheme: 'standard-webhooks',
+        secrets: ['whsec_c21hcnQtZGFpcnktZG9jcy1leGFtcGxlLXNlY3JldCE='],
+        deliveryId: envelope.id,
+        eventType: envelope.event,
+        timestamp: Number(headers['webhook-timestamp']),
+        body,
+      }),
+    );
   },
 
   async headers() {

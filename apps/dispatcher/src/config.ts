@@ -1,25 +1,31 @@
 import {
   activitySummaryEnv,
   allowPrivateEndpoints,
+  booleanFlag,
   commonEnv,
+  DAY_MS,
+  deletedSubscriptionRetentionEnv,
   durationMs,
   endpointEnv,
+  metricsRefreshEnv,
   port,
   positiveInt,
+  retentionEnv,
   secretEnv,
   withSecretKeyRing,
 } from '@smart-dairy/config';
 import { z } from 'zod';
 import { DEFAULT_MAX_ATTEMPTS, parseRetrySchedule, type RetrySchedule } from './delivery/retry-schedule';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
 export const DispatcherConfigSchema = z
   .object({
     ...commonEnv,
     ...activitySummaryEnv,
+    ...metricsRefreshEnv,
     ...secretEnv,
     ...endpointEnv,
+    ...retentionEnv,
+    ...deletedSubscriptionRetentionEnv,
     PORT: port(3003),
     DELIVERY_CONNECT_TIMEOUT_MS: durationMs(5_000),
     DELIVERY_TIMEOUT_MS: durationMs(10_000),
@@ -45,7 +51,15 @@ export const DispatcherConfigSchema = z
     SCHEDULER_CLAIM_TIMEOUT_MS: durationMs(60_000),
     DISABLED_SUBSCRIPTION_RECHECK_MS: durationMs(5 * 60_000),
     AUTO_DISABLE_AFTER_MS: durationMs(5 * DAY_MS),
+    /** A delivered delivery (with its attempts) is deleted this long after it was delivered. */
     DELIVERED_RETENTION_MS: durationMs(7 * DAY_MS),
+    /**
+     * A dead-lettered delivery whose dead letter entry is gone (resolved or archived, then deleted by
+     * dlq-review's retention), or never came, is deleted this long after it was dead-lettered.
+     */
+    DEAD_LETTERED_RETENTION_MS: durationMs(7 * DAY_MS),
+    /** Deliveries waiting for a subscription disabled this long ago, and created as long ago, are deleted. */
+    DISABLED_BACKLOG_RETENTION_MS: durationMs(7 * DAY_MS),
     MAINTENANCE_INTERVAL_MS: durationMs(60 * 60_000),
     RECORD_FLUSH_INTERVAL_MS: durationMs(20),
     RECORD_BATCH_SIZE: positiveInt(1_000),
@@ -54,6 +68,8 @@ export const DispatcherConfigSchema = z
      * refreshed.
      */
     ORDERING_SWEEP_INTERVAL_MS: durationMs(5_000),
+    /** Series labelled with a subscription id on /metrics (breaker state, backlog age); false leaves them out. */
+    METRICS_PER_SUBSCRIPTION: booleanFlag(true),
   })
   .superRefine((config, ctx) => {
     try {

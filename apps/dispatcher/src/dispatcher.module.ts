@@ -4,6 +4,7 @@ import { DELIVERY_TOPICS } from '@smart-dairy/kafka';
 import { SecretCipher } from '@smart-dairy/secret-crypto';
 import {
   PeriodicJobs,
+  RetentionJobs,
   SUBSCRIPTION_CHANGE_LISTENER,
   ServiceKitModule,
   SubscriptionChangesFollower,
@@ -21,12 +22,14 @@ import { EndpointDirectory } from './endpoints/endpoint-directory';
 import { DELIVERY_CONSUMER, DeliveryTasksController } from './kafka/delivery-tasks.controller';
 import { SubscriptionDisabler } from './endpoints/subscription-disabler';
 import { MaintenanceJobs } from './maintenance/maintenance-jobs';
+import { DeliveryGauges } from './monitoring/delivery-gauges';
 import { KeyOrdering } from './ordering/key-ordering';
 import { OrderingMetrics } from './ordering/ordering-metrics';
 import { OrderingSweeper } from './ordering/ordering-sweeper';
 import { AttemptRecorder } from './recording/attempt-recorder';
 import { RecordPublisher } from './recording/record-publisher';
 import { RecorderReadiness } from './recording/recorder-readiness';
+import { deliveriesSweep } from './retention/delivery-retention';
 import { RetryScheduler } from './scheduling/retry-scheduler';
 
 @Module({})
@@ -71,7 +74,9 @@ export class DispatcherModule {
         PeriodicJobs,
         RetryScheduler,
         MaintenanceJobs,
+        ...RetentionJobs.providers([deliveriesSweep(config)], config),
         DispatcherSummary,
+        DeliveryGauges,
       ],
     };
   }

@@ -19,7 +19,6 @@ describe('dispatcher housekeeping', () => {
       ...FAST_RETRIES,
       MAINTENANCE_INTERVAL_MS: '300',
       AUTO_DISABLE_AFTER_MS: '60000',
-      DELIVERED_RETENTION_MS: '60000',
       DISABLED_SUBSCRIPTION_RECHECK_MS: '500',
     }).start();
   });
@@ -83,31 +82,5 @@ describe('dispatcher housekeeping', () => {
     const settled = await fixture.settled(task!.deliveryId);
     expect(settled.status).toBe('delivered');
     expect(settled.attempts).toHaveLength(1);
-  });
-
-  it('purges delivered deliveries past retention, in batches, and nothing else', async () => {
-    const sub = await fixture.subscribe(receiver, 'retention');
-    const tasks = await enqueueDeliveries(prisma, fixture.kafka, { subscriptionId: sub.id, count: 3 });
-    const ids = tasks.map((t) => t.deliveryId);
-    await waitFor(
-      async () => (await prisma.delivery.count({ where: { id: { in: ids }, status: 'delivered' } })) === 3,
-    );
-    const [old, fresh, waiting] = ids as [string, string, string];
-    await prisma.delivery.update({
-      where: { id: old },
-      data: { deliveredAt: new Date(Date.now() - 3_600_000) },
-    });
-    await prisma.delivery.update({
-      where: { id: waiting },
-      data: {
-        status: 'retrying',
-        deliveredAt: new Date(Date.now() - 3_600_000),
-        nextAttemptAt: new Date(Date.now() + 3_600_000),
-      },
-    });
-    await waitFor(async () => (await prisma.delivery.findUnique({ where: { id: old } })) === null);
-    expect(await prisma.deliveryAttempt.count({ where: { deliveryId: old } })).toBe(0);
-    expect(await prisma.delivery.findUnique({ where: { id: fresh } })).not.toBeNull();
-    expect(await prisma.delivery.findUnique({ where: { id: waiting } })).not.toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { ApiKeyScope, SubscriptionStatus, type PrismaService } from '@smart-dairy/db';
+import { ApiKeyScope, type PrismaService } from '@smart-dairy/db';
 import { aggregateIdOf } from '@smart-dairy/producer';
 import { assignEventId, deliveryIdFor } from '@smart-dairy/schemas';
 import { verifySignature } from '@smart-dairy/signing';
@@ -69,10 +69,11 @@ describe("dispatcher: every attempt of a delivery carries the producer's bytes",
   afterAll(async () => {
     await Promise.all(services.map((s) => s.stop()));
     await dispatcher?.stop();
-    // The database is shared: leave nothing active that another suite's ingestion could match.
+    // The database is shared: leave nothing another suite's ingestion could match (it makes waiting
+    // deliveries for a disabled subscription).
     await prisma?.subscription.updateMany({
       where: { id: { in: subscriptions } },
-      data: { status: SubscriptionStatus.disabled },
+      data: { deletedAt: new Date() },
     });
     await receiver?.stop();
     await prisma?.$disconnect();

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { metricsOn } from '@smart-dairy/service-kit';
-import { Counter, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 
 const HELP = {
   dlq_dead_letters_received_total: 'Dead letters read from deliveries.dead-letter',
@@ -8,6 +8,8 @@ const HELP = {
   dlq_entries_resolved_total: 'Entries resolved by a later successful delivery',
   dlq_system_events_published_total: 'Operational events published on events.system',
   dlq_unreadable_messages_total: 'Messages skipped because they did not match their topic contract',
+  dlq_entries:
+    'Entries by review status (each counted up to 100000), refreshed every METRICS_REFRESH_INTERVAL_MS',
 };
 
 @Injectable()
@@ -17,6 +19,7 @@ export class DlqMetrics {
   readonly resolved: Counter;
   readonly notifications: Counter<'event_type'>;
   readonly unreadable: Counter<'topic'>;
+  readonly entries: Gauge<'status'>;
 
   constructor(registry: Registry) {
     const metric = metricsOn(registry, HELP);
@@ -25,5 +28,6 @@ export class DlqMetrics {
     this.resolved = metric.counter('dlq_entries_resolved_total');
     this.notifications = metric.counter('dlq_system_events_published_total', ['event_type']);
     this.unreadable = metric.counter('dlq_unreadable_messages_total', ['topic']);
+    this.entries = metric.gauge('dlq_entries', ['status']);
   }
 }

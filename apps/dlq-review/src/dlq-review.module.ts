@@ -3,11 +3,12 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { ApiAuthModule } from '@smart-dairy/api-auth';
 import { ApiDocsModule } from '@smart-dairy/http-api';
 import { eventPublisherProvider } from '@smart-dairy/producer';
-import { PeriodicJobs, ServiceKitModule, type Logger } from '@smart-dairy/service-kit';
+import { PeriodicJobs, RetentionJobs, ServiceKitModule, type Logger } from '@smart-dairy/service-kit';
 import { DLQ_REVIEW_CONFIG, type DlqReviewConfig } from './config';
 import { ConsoleController } from './console/console.controller';
 import { DlqMetrics } from './dlq-metrics';
 import { DlqSummary } from './dlq-summary';
+import { EntryGauges } from './entries/entry-gauges';
 import { EntryQueries } from './entries/entry-queries';
 import { EntryStore } from './entries/entry-store';
 import { dlqReviewApiDocument } from './http/api-document';
@@ -18,6 +19,7 @@ import { OutcomeFollower } from './intake/outcome-follower';
 import { SubscriptionChangeFollower } from './intake/subscription-change-follower';
 import { FailureStreaks } from './notifications/failure-streaks';
 import { OpsNotifier } from './notifications/ops-notifier';
+import { entriesSweep } from './retention/entry-retention';
 import { ReplayTasks } from './review/replay-tasks';
 import { ReviewActions } from './review/review-actions';
 
@@ -47,7 +49,9 @@ export class DlqReviewModule {
         OutcomeFollower,
         SubscriptionChangeFollower,
         PeriodicJobs,
+        ...RetentionJobs.providers([entriesSweep(config)], config),
         DlqSummary,
+        EntryGauges,
       ],
     };
   }

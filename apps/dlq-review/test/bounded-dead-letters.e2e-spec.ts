@@ -1,11 +1,11 @@
-import { SubscriptionStatus, type PrismaService } from '@smart-dairy/db';
+import type { PrismaService } from '@smart-dairy/db';
 import { INTERNAL_TOPICS, type KafkaClient } from '@smart-dairy/kafka';
 import {
   DEAD_LETTER_MAX_BYTES,
   DEAD_LETTER_RESPONSE_BODY_BYTES,
   deadLetterCodec,
 } from '@smart-dairy/messages';
-import { ServiceProcess, freePort, waitFor, type ServiceName } from '@smart-dairy/stack';
+import { waitFor, type ServiceName, type ServiceProcess } from '@smart-dairy/stack';
 import {
   TestReceiver,
   TopicReader,
@@ -13,7 +13,7 @@ import {
   connectTestPrisma,
   createSubscriptionRow,
   enqueueDeliveries,
-  serviceEnv,
+  startTestService,
   uniquePrefix,
   type Behaviour,
 } from '@smart-dairy/testing';
@@ -51,12 +51,8 @@ describe('a large delivery replayed again and again while its endpoint answers c
   const subscriptions: string[] = [];
 
   async function start(name: ServiceName, env: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> {
-    const service = new ServiceProcess(name, {
-      port: await freePort(),
-      env: serviceEnv(prefix, env),
-    }).start();
+    const service = await startTestService(name, prefix, env);
     services.push(service);
-    await service.waitUntilReady();
     return service;
   }
 
@@ -95,9 +91,11 @@ describe('a large delivery replayed again and again while its endpoint answers c
 
   afterAll(async () => {
     await Promise.all(services.map((s) => s.stop()));
+    // The database is shared: leave nothing another suite's ingestion could match (it makes waiting
+    // deliveries for a disabled subscription).
     await prisma?.subscription.updateMany({
       where: { id: { in: subscriptions } },
-      data: { status: SubscriptionStatus.disabled },
+      data: { deletedAt: new Date() },
     });
     await letters?.stop();
     await receiver?.stop();

@@ -1,13 +1,13 @@
-import { SubscriptionStatus, type PrismaService } from '@smart-dairy/db';
+import type { PrismaService } from '@smart-dairy/db';
 import type { KafkaClient } from '@smart-dairy/kafka';
-import { ServiceProcess, freePort, waitFor, type ServiceName } from '@smart-dairy/stack';
+import { waitFor, type ServiceName, type ServiceProcess } from '@smart-dairy/stack';
 import {
   TestReceiver,
   connectTestKafka,
   connectTestPrisma,
   createSubscriptionRow,
   enqueueDeliveries,
-  serviceEnv,
+  startTestService,
   uniquePrefix,
   type Behaviour,
   type ReceivedDelivery,
@@ -40,12 +40,8 @@ describe('dlq-review with the dispatcher and ingestion', () => {
   let call: ReturnType<typeof apiClient>;
 
   async function start(name: ServiceName, env: NodeJS.ProcessEnv): Promise<ServiceProcess> {
-    const service = new ServiceProcess(name, {
-      port: await freePort(),
-      env: serviceEnv(prefix, env),
-    }).start();
+    const service = await startTestService(name, prefix, env);
     services.push(service);
-    await service.waitUntilReady();
     return service;
   }
 
@@ -92,10 +88,11 @@ describe('dlq-review with the dispatcher and ingestion', () => {
 
   afterAll(async () => {
     await Promise.all(services.map((s) => s.stop()));
-    // The database is shared: leave nothing active that another suite's ingestion could match.
+    // The database is shared: leave nothing another suite's ingestion could match (it makes waiting
+    // deliveries for a disabled subscription).
     await prisma?.subscription.updateMany({
       where: { id: { in: subscriptions } },
-      data: { status: SubscriptionStatus.disabled },
+      data: { deletedAt: new Date() },
     });
     await receiver?.stop();
     await kafka?.disconnect();

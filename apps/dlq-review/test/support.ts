@@ -3,6 +3,7 @@ import { ApiKeyScope, type PrismaService } from '@smart-dairy/db';
 import { INTERNAL_TOPICS, type KafkaClient } from '@smart-dairy/kafka';
 import { deadLetterCodec, type AttemptRecord, type DeadLetter } from '@smart-dairy/messages';
 import { EVENT_CATALOG, type EventType } from '@smart-dairy/schemas';
+import { newDeliveryId } from '@smart-dairy/testing';
 import { randomBytes } from 'node:crypto';
 
 /** An API key of each scope the review API distinguishes. */
@@ -21,7 +22,7 @@ export async function createApiKeys(
   return keys;
 }
 
-export const newDeliveryId = () => `wh_${randomBytes(16).toString('hex')}`;
+export { newDeliveryId };
 export const entryIdOf = (deliveryId: string) => `dlq_${deliveryId.slice(3)}`;
 
 export function failedAttempt(attempt: number, at: Date, statusCode = 404): AttemptRecord {

@@ -5,6 +5,7 @@ import { ApiDocsModule } from '@smart-dairy/http-api';
 import { eventPublisherProvider } from '@smart-dairy/producer';
 import {
   PeriodicJobs,
+  RetentionJobs,
   SUBSCRIPTION_CHANGE_LISTENER,
   ServiceKitModule,
   SubscriptionChangesFollower,
@@ -19,6 +20,7 @@ import { EventBatchProcessor } from './pipeline/event-batch.processor';
 import { EventStore } from './pipeline/event-store';
 import { IngestionMetrics } from './pipeline/ingestion-metrics';
 import { IngestionSummary } from './pipeline/ingestion-summary';
+import { ingestionSweeps } from './retention/ingestion-retention';
 import { SubscriptionView } from './subscriptions/subscription-view';
 
 @Module({})
@@ -49,6 +51,7 @@ export class IngestionModule {
         IngestionMetrics,
         EventStore,
         PeriodicJobs,
+        ...RetentionJobs.providers(ingestionSweeps(config), config),
         SubscriptionView,
         { provide: SUBSCRIPTION_CHANGE_LISTENER, useExisting: SubscriptionView },
         EventBatchProcessor,

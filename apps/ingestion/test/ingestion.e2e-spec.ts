@@ -28,6 +28,7 @@ describe('ingestion service', () => {
   let prisma: PrismaService;
   let ingestion: ServiceProcess;
   const subs: Record<string, string> = {};
+  let disabled: string;
   /** Ordered per key, to payment.refunded only: outside `subs`, whose fan-out the first test checks exactly. */
   let orderedSub: string;
 
@@ -73,8 +74,11 @@ describe('ingestion service', () => {
     for (const [name, events] of Object.entries(fixtures)) {
       subs[name] = (await createSubscriptionRow(prisma, { events })).id;
     }
-    subs.inactive = (
-      await createSubscriptionRow(prisma, { events: ['*'], status: SubscriptionStatus.disabled })
+    subs.deleted = (await createSubscriptionRow(prisma, { events: ['*'] })).id;
+    await prisma.subscription.update({ where: { id: subs.deleted }, data: { deletedAt: new Date() } });
+    // Not among `subs`: it gets a waiting delivery of every order.refunded event, which only one test expects.
+    disabled = (
+      await createSubscriptionRow(prisma, { events: ['order.refunded'], status: SubscriptionStatus.disabled })
     ).id;
     orderedSub = (
       await createSubscriptionRow(prisma, {
@@ -87,9 +91,10 @@ describe('ingestion service', () => {
 
   afterAll(async () => {
     await ingestion?.stop();
+    // Deleted: a disabled subscription would still get (waiting) deliveries of other suites' events.
     await prisma.subscription.updateMany({
-      where: { id: { in: [...Object.values(subs), orderedSub] } },
-      data: { status: SubscriptionStatus.disabled },
+      where: { id: { in: [...Object.values(subs), disabled, orderedSub] } },
+      data: { deletedAt: new Date() },
     });
     await kafka?.disconnect();
     await prisma?.$disconnect();
@@ -124,7 +129,7 @@ describe('ingestion service', () => {
   /** Only this suite's subscriptions: the database is shared with other suites. */
   const ours = (ids: string[]) => ids.filter((id) => Object.values(subs).includes(id));
 
-  it('fans one event of each of the 14 business types out to exactly the matching active subscriptions', async () => {
+  it('fans one event of each of the 14 business types out to exactly the matching live subscriptions', async () => {
     for (const type of BUSINESS_EVENT_TYPES) await publish(type, eventIdOf(type));
     const expected = (type: string): string[] =>
       [
@@ -163,6 +168,33 @@ describe('ingestion service', () => {
         priority: 'high',
       });
     }
+    await reader.stop();
+  });
+
+  it('makes a waiting delivery with no task for a disabled subscription, and a pending one with a task otherwise', async () => {
+    const reader = await new TopicReader(kafka, [INTERNAL_TOPICS.deliveriesMedium]).start();
+    const id = eventIdOf('refund-while-disabled');
+    await publish('order.refunded', id);
+    const idFor = (sub: string) => deliveryIdFor({ type: 'order.refunded', id }, sub);
+    await waitFor(async () => (await deliveriesOf(id)).includes(disabled), {
+      description: 'the waiting delivery',
+    });
+    const rows = await prisma.delivery.findMany({
+      where: { id: { in: [idFor(disabled), idFor(subs.orders!), idFor(subs.everything!)] } },
+      orderBy: { subscriptionId: 'asc' },
+    });
+    expect(rows.map((r) => [r.subscriptionId, r.status, r.nextAttemptAt === null]).sort()).toEqual(
+      [
+        [disabled, 'waiting', true],
+        [subs.orders, 'pending', false],
+        [subs.everything, 'pending', false],
+      ].sort(),
+    );
+    const tasksOf = (delivery: string) => reader.messages.filter((m) => m.value?.includes(delivery));
+    await waitFor(() => [subs.everything!, subs.orders!].every((sub) => tasksOf(idFor(sub)).length === 1), {
+      description: 'the pending ones handed off',
+    });
+    expect(tasksOf(idFor(disabled))).toEqual([]);
     await reader.stop();
   });
 

@@ -12,6 +12,11 @@ describe('subscriptions configuration', () => {
     expect(config.ALLOW_PRIVATE_ENDPOINTS).toBe(true);
     expect(config.SECRET_ROTATION_PERIOD_DAYS).toBe(90);
     expect(config.ADMIN_API_KEY).toBeUndefined();
+    expect([
+      config.RECOVER_MAX_AGE_DAYS,
+      config.REDELIVERY_BATCH_SIZE,
+      config.BACKLOG_RELEASE_INTERVAL_MS,
+    ]).toEqual([30, 500, 60_000]);
   });
 
   it('in production, the default mode, needs its own key ring and refuses private endpoints by default', () => {
@@ -31,6 +36,9 @@ describe('subscriptions configuration', () => {
     ['SECRET_ENCRYPTION_KEYS', `k1:${KEY},k1:${KEY}`],
     ['SECRET_ROTATION_PERIOD_DAYS', '0'],
     ['SECRET_REMINDER_INTERVAL_MS', '-5'],
+    ['RECOVER_MAX_AGE_DAYS', '0'],
+    ['REDELIVERY_BATCH_SIZE', '1.5'],
+    ['BACKLOG_RELEASE_INTERVAL_MS', '-1'],
     ['ALLOW_PRIVATE_ENDPOINTS', 'yes'],
   ])('rejects %s=%s naming the variable', (name, value) => {
     expect(() => load({ NODE_ENV: 'development', [name]: value })).toThrow(ConfigError);

@@ -3,14 +3,19 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { ApiAuthModule } from '@smart-dairy/api-auth';
 import { ApiDocsModule } from '@smart-dairy/http-api';
 import { SecretCipher } from '@smart-dairy/secret-crypto';
-import { PeriodicJobs, ServiceKitModule, type Logger } from '@smart-dairy/service-kit';
+import { PeriodicJobs, RetentionJobs, ServiceKitModule, type Logger } from '@smart-dairy/service-kit';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
+import { BacklogRelease } from './backlog/backlog-release.job';
+import { BacklogStore } from './backlog/backlog-store';
 import { EventTypesController } from './catalog/event-types';
 import { SUBSCRIPTIONS_CONFIG, type SubscriptionsConfig } from './config';
 import { DeliveriesController } from './deliveries/deliveries.controller';
 import { DeliveriesService } from './deliveries/deliveries.service';
 import { subscriptionsApiDocument } from './docs/api-document';
+import { RecoveryController } from './recovery/recovery.controller';
+import { RecoveryService } from './recovery/recovery.service';
+import { adminSweeps } from './retention/admin-retention';
 import { RotationPolicy } from './secrets/rotation-policy';
 import { RotationReminder } from './secrets/rotation-reminder';
 import { SecretReencryptionJob } from './secrets/secret-reencryption.job';
@@ -26,6 +31,7 @@ export const CONTROLLERS = [
   ApiKeysController,
   SubscriptionsController,
   DeliveriesController,
+  RecoveryController,
   StatsController,
   EventTypesController,
 ];
@@ -63,8 +69,12 @@ export class SubscriptionsModule {
         DeliveriesService,
         StatsService,
         PeriodicJobs,
+        ...RetentionJobs.providers(adminSweeps(config), config),
         RotationReminder,
         SecretReencryptionJob,
+        BacklogStore,
+        BacklogRelease,
+        RecoveryService,
       ],
     };
   }

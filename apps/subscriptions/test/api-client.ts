@@ -1,5 +1,5 @@
-import { ServiceProcess, freePort } from '@smart-dairy/stack';
-import { serviceEnv } from '@smart-dairy/testing';
+import type { ServiceProcess } from '@smart-dairy/stack';
+import { startTestService } from '@smart-dairy/testing';
 
 export interface ApiResponse {
   status: number;
@@ -17,18 +17,12 @@ export interface RequestOptions {
 }
 
 /** The subscriptions service from dist/, on the suite's topics and the test database. */
-export async function startSubscriptions(
+export function startSubscriptions(
   prefix: string,
   env: NodeJS.ProcessEnv = {},
   onLine?: (line: string) => void,
 ): Promise<ServiceProcess> {
-  const service = new ServiceProcess('subscriptions', {
-    port: await freePort(),
-    env: serviceEnv(prefix, env),
-    onLine,
-  }).start();
-  await service.waitUntilReady();
-  return service;
+  return startTestService('subscriptions', prefix, env, onLine);
 }
 
 export class ApiClient {

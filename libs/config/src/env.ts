@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { kafkaSecurity, kafkaSecurityEnv, type KafkaSecurity } from './kafka-security';
 import { loadConfig } from './load-config';
 import { publishedAdminKey, publishedKeyRingKey } from './published-secrets';
+import { tracingEnv } from './tracing-env';
 
 export const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
@@ -12,7 +13,7 @@ export const durationMs = (fallback: number) => z.coerce.number().int().nonnegat
 
 export { booleanFlag } from './boolean-flag';
 
-/** Variables every service reads: runtime mode, logging, Kafka and Postgres. */
+/** Variables every service reads: runtime mode, logging, Kafka, Postgres and tracing. */
 export const commonEnv = {
   // Production rules unless a local stack or a test asks for development or test mode.
   NODE_ENV: z.enum(['development', 'test', 'production']).default('production'),
@@ -60,6 +61,7 @@ export const commonEnv = {
   PENDING_DELIVERY_LEASE_MS: durationMs(600_000),
   // Where a NetworkPolicy must tell monitoring from API clients, which it can only do by port.
   MANAGEMENT_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  ...tracingEnv,
 } as const;
 
 /**
@@ -78,6 +80,37 @@ export const activitySummaryEnv = {
    * (those are debug). 0 turns the summary off.
    */
   ACTIVITY_SUMMARY_INTERVAL_MS: durationMs(60_000),
+} as const;
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Variables of every service: how its retention sweeps run. The periods are each owner's own variables. */
+export const retentionEnv = {
+  /** How often each table's sweep runs; 0 turns retention off. */
+  RETENTION_INTERVAL_MS: durationMs(10 * 60_000),
+  /** Rows one retention statement looks at, at most (and so deletes, at most). */
+  RETENTION_BATCH_SIZE: positiveInt(1_000),
+  /** The pause between two statements of a sweep, which leaves the database to the delivery path. */
+  RETENTION_BATCH_PAUSE_MS: durationMs(50),
+} as const;
+
+export type RetentionEnv = z.infer<z.ZodObject<typeof retentionEnv>>;
+
+/**
+ * How long a deleted subscription stays: the dispatcher then deletes its deliveries, and the
+ * subscriptions service its row once no delivery refers to it. Both read the same variable.
+ */
+export const deletedSubscriptionRetentionEnv = {
+  DELETED_SUBSCRIPTION_RETENTION_MS: durationMs(7 * DAY_MS),
+} as const;
+
+/** Variables of the services with gauges that need a database query (dispatcher, dlq-review). */
+export const metricsRefreshEnv = {
+  /**
+   * How often those gauges are refreshed from Postgres, by a periodic job and never per scrape (docs/monitoring.md).
+   * 0 turns them off.
+   */
+  METRICS_REFRESH_INTERVAL_MS: durationMs(30_000),
 } as const;
 
 /** Variables of the services that expose the authenticated /v1 API. */

@@ -7,12 +7,17 @@ export {
   type ApiEnv,
   booleanFlag,
   commonEnv,
+  DAY_MS,
+  deletedSubscriptionRetentionEnv,
   durationMs,
   endpointEnv,
   kafkaSecurityFromEnv,
+  metricsRefreshEnv,
   port,
   positiveInt,
   positiveIntList,
+  retentionEnv,
+  type RetentionEnv,
   DEV_SECRET_ENCRYPTION_KEYS,
   secretEnv,
   withAdminApiKey,
@@ -26,3 +31,11 @@ export {
   type KafkaSecurityVariables,
 } from './kafka-security';
 export { fingerprint, publishedAdminKey, publishedKeyRingKey } from './published-secrets';
+export {
+  OTLP_PROTOCOLS,
+  TRACE_SAMPLERS,
+  tracingEnv,
+  type OtlpProtocol,
+  type TraceSampler,
+  type TracingVariables,
+} from './tracing-env';

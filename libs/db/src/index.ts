@@ -2,6 +2,7 @@ export { DbModule } from './db.module';
 export type { DbModuleOptions } from './db.options';
 export { PrismaService } from './prisma.service';
 export { checkDatabase } from './check-database';
+export { utcTimestamp } from './utc-timestamp';
 // For integration suites of other libraries that need a database no other suite writes to.
 export { createMigratedThrowawayDatabase } from './testing/throwaway-database';
 

@@ -59,17 +59,21 @@ describe('schema vs migrations', () => {
       description: 'Partner ERP',
       metadata: { team: 'erp', tags: ['a', 'b'], nested: { n: 1.5, ok: true, none: null } },
       rateLimitPerSecond: 25,
+      filter: { 'data.total': { $gte: 100 }, $or: [{ event: 'order.created' }, { 'data.tags.0': null }] },
       secretCiphertext: 'v1:cipher-current',
       previousSecretCiphertext: 'v1:cipher-previous',
       previousSecretExpiresAt: at('2026-12-01T00:00:00.123Z'),
       secretCreatedAt: at('2026-11-01T10:00:00.001Z'),
       secretRotatedAt: at('2026-11-20T10:00:00.002Z'),
+      signatureScheme: 'standard-webhooks',
+      customHeaders: [{ name: 'Authorization', ciphertext: 'v2:cipher-header' }],
       disabledReason: 'failing for 3 days',
       disabledAt: at('2026-11-25T10:00:00.003Z'),
       failingSince: at('2026-11-22T10:00:00.004Z'),
       ordering: SubscriptionOrdering.per_key,
       createdAt: at('2026-11-01T10:00:00.005Z'),
       deletedAt: at('2026-11-28T10:00:00.006Z'),
+      backlogDueAt: at('2026-11-28T10:00:00.007Z'),
     };
     await prisma.subscription.create({ data: full });
     const read = await prisma.subscription.findUniqueOrThrow({ where: { id: full.id } });
@@ -86,11 +90,14 @@ describe('schema vs migrations', () => {
       description: null,
       metadata: {},
       rateLimitPerSecond: null,
+      filter: null,
       secretCiphertext: 'v1:c',
       previousSecretCiphertext: null,
       previousSecretExpiresAt: null,
       secretCreatedAt: expect.any(Date),
       secretRotatedAt: null,
+      signatureScheme: 'smart-dairy',
+      customHeaders: [],
       disabledReason: null,
       disabledAt: null,
       failingSince: null,
@@ -98,6 +105,7 @@ describe('schema vs migrations', () => {
       createdAt: expect.any(Date),
       updatedAt: expect.any(Date),
       deletedAt: null,
+      backlogDueAt: null,
     });
 
     const updated = await prisma.subscription.update({
@@ -111,6 +119,19 @@ describe('schema vs migrations', () => {
         where: { status: SubscriptionStatus.active, events: { has: 'order.created' } },
       }),
     ).resolves.toHaveLength(1);
+  });
+
+  it('refuses a signature scheme the dispatcher cannot sign with', async () => {
+    await expect(
+      prisma.subscription.create({
+        data: {
+          id: 'wh_sub_scheme',
+          url: 'https://s.example',
+          secretCiphertext: 'c',
+          signatureScheme: 'md5',
+        },
+      }),
+    ).rejects.toThrow(/subscriptions_signature_scheme_check/);
   });
 
   it('round-trips Events, Deliveries and DeliveryAttempts with their relations', async () => {
@@ -206,6 +227,7 @@ describe('schema vs migrations', () => {
     });
     expect(read).toEqual({
       ...delivery,
+      traceContext: null,
       updatedAt: expect.any(Date),
       event,
       subscription: expect.objectContaining({ id: 'wh_sub_rel' }),

@@ -27,4 +27,19 @@ describe('sizeBatches', () => {
     ];
     expect(ids(sizeBatches(messages, 1_000))).toEqual([[0, 1], [2]]);
   });
+
+  it('counts header names and values too (trace context), repeated values each', () => {
+    const traceparent = `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`;
+    const messages = [
+      { id: 0, value: Buffer.alloc(400), headers: { traceparent, tracestate: 'v'.repeat(300) } },
+      {
+        id: 1,
+        value: Buffer.alloc(100),
+        headers: { traceparent: Buffer.from(traceparent), tag: ['x', 'y'] },
+      },
+      { id: 2, value: Buffer.alloc(1), headers: { empty: undefined } },
+    ];
+    // 400 + 11 + 55 + 10 + 300 = 776; 100 + 11 + 55 + 3 + 2 = 171: the second no longer fits beside the first.
+    expect(ids(sizeBatches(messages, 900))).toEqual([[0], [1, 2]]);
+  });
 });

@@ -1,3 +1,5 @@
+import type { IHeaders } from 'kafkajs';
+
 /**
  * What one produce request may carry, well under Kafka's default message.max.bytes (1 MiB): kafkajs puts
  * all of a request's messages for one partition in one record batch, so a request under it keeps every
@@ -13,7 +15,7 @@ type Bytes = Buffer | string | null | undefined;
  * max.message.bytes, and that refusal is not retriable: a producer that batches big messages blindly can
  * be stuck on one batch for good.
  */
-export function sizeBatches<T extends { key?: Bytes; value: Bytes }>(
+export function sizeBatches<T extends { key?: Bytes; value: Bytes; headers?: IHeaders }>(
   messages: readonly T[],
   maxBytes = MAX_SEND_BYTES,
 ): T[][] {
@@ -21,7 +23,7 @@ export function sizeBatches<T extends { key?: Bytes; value: Bytes }>(
   let current: T[] = [];
   let bytes = 0;
   for (const message of messages) {
-    const size = encodedBytes(message.key) + encodedBytes(message.value);
+    const size = encodedBytes(message.key) + encodedBytes(message.value) + headerBytes(message.headers);
     if (current.length > 0 && bytes + size > maxBytes) {
       batches.push(current);
       current = [];
@@ -32,6 +34,17 @@ export function sizeBatches<T extends { key?: Bytes; value: Bytes }>(
   }
   if (current.length > 0) batches.push(current);
   return batches;
+}
+
+/** Trace context rides in headers: up to 512 bytes of `tracestate` per message. */
+function headerBytes(headers: IHeaders | undefined): number {
+  if (!headers) return 0;
+  let bytes = 0;
+  for (const [name, value] of Object.entries(headers)) {
+    bytes += Buffer.byteLength(name);
+    for (const v of Array.isArray(value) ? value : [value]) bytes += encodedBytes(v);
+  }
+  return bytes;
 }
 
 function encodedBytes(bytes: Bytes): number {

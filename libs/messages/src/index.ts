@@ -27,4 +27,5 @@ export {
   type DeadLetterBounds,
 } from './bounded-dead-letter';
 export { deliveryOutcomeCodec, deliveryOutcomeSchema, type DeliveryOutcome } from './delivery-outcome';
-export { DELIVERY_TOPICS, publishDeliveryTasks } from './publish-delivery-tasks';
+export { DELIVERY_TOPICS, publishDeliveryTasks, type TracedTask } from './publish-delivery-tasks';
+export { startDeliveryTaskSpan, type TaskOrigin } from './delivery-task-span';

@@ -59,4 +59,12 @@ describe('publishDeliveryTasks', () => {
     await publishDeliveryTasks(kafka, [task(1), huge, task(2)]);
     expect(requests.map((r) => messagesOf(r).length)).toEqual([1, 1, 1]);
   });
+
+  it("carries each task's trace context as its message headers, and none for a task without", async () => {
+    const { kafka, requests } = fakeKafka();
+    const trace = { traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`, tracestate: 'vendor=1' };
+    await publishDeliveryTasks(kafka, [{ ...task(1), trace }, task(2), { ...task(3), trace: null }]);
+    expect(requests.flatMap(messagesOf).map((m) => m.headers)).toEqual([trace, undefined, undefined]);
+    expect(JSON.parse(String(messagesOf(requests[0]!)[0]?.value))).not.toHaveProperty('trace');
+  });
 });

@@ -1,4 +1,5 @@
 import { INTERNAL_TOPICS, sizeBatches, type KafkaClient } from '@smart-dairy/kafka';
+import type { TraceHeaders } from '@smart-dairy/tracing';
 import type { Message, TopicMessages } from 'kafkajs';
 import { deliveryTaskCodec, type DeliveryTask } from './delivery-task';
 
@@ -7,6 +8,12 @@ export const DELIVERY_TOPICS = {
   medium: INTERNAL_TOPICS.deliveriesMedium,
   low: INTERNAL_TOPICS.deliveriesLow,
 } as const;
+
+/**
+ * A task with the trace its attempts belong to (see `startDeliveryTaskSpan`), sent as the message's
+ * `traceparent`/`tracestate` headers. Null or absent while tracing is off.
+ */
+export type TracedTask = DeliveryTask & { readonly trace?: TraceHeaders | null };
 
 interface TaskMessage extends Message {
   readonly topic: string;
@@ -20,12 +27,13 @@ interface TaskMessage extends Message {
  */
 export async function publishDeliveryTasks(
   kafka: Pick<KafkaClient, 'topic' | 'producer'>,
-  tasks: readonly DeliveryTask[],
+  tasks: readonly TracedTask[],
 ): Promise<void> {
   const messages: TaskMessage[] = tasks.map((task) => ({
     topic: kafka.topic(DELIVERY_TOPICS[task.priority]),
     key: task.subscriptionId,
     value: deliveryTaskCodec.encode(task),
+    headers: task.trace ?? undefined,
   }));
   for (const request of sizeBatches(messages)) {
     await kafka.producer.sendBatch({ topicMessages: byTopic(request) });

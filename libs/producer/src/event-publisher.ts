@@ -1,18 +1,20 @@
 import type { KafkaSecurity } from '@smart-dairy/config';
 import { KafkaClient } from '@smart-dairy/kafka';
 import type { EventData, EventTopic, EventType, Problem } from '@smart-dairy/schemas';
+import type { TraceContext } from '@smart-dairy/tracing';
 import pino, { type Logger } from 'pino';
 import { EventRejectedError } from './event-rejected-error';
 import {
   prepareEvent,
   prepareJsonEvent,
-  type EventRecord,
   type EventToPublish,
   type PreparedEvent,
   type PublishOptions,
 } from './event-record';
 import type { EventTransport } from './event-transport';
+import type { RecordAck } from './record-offsets';
 import { KafkaEventTransport } from './kafka-event-transport';
+import { PublishSpans, type ReadyEvent } from './publish-spans';
 
 /** Where Kafka stored a published event. */
 export interface PublishedEvent {
@@ -38,11 +40,6 @@ export interface PublisherConnection {
   readonly security?: KafkaSecurity;
   /** Receives kafkajs's warnings and errors; a pino logger at `warn` when omitted. */
   readonly logger?: Logger;
-}
-
-interface ReadyEvent {
-  readonly id: string;
-  readonly record: EventRecord;
 }
 
 /**
@@ -98,7 +95,7 @@ export class EventPublisher {
   ): Promise<PublishedEvent> {
     // The mapped EventToPublish type does not simplify for a generic T, so the object is asserted to it.
     const event = { ...options, type, data } as EventToPublish;
-    return this.sendOne(prepareEvent(event, this.topicName, this.now()));
+    return this.sendOne(prepareEvent(event, this.topicName, this.now()), options.trace);
   }
 
   /**
@@ -112,7 +109,10 @@ export class EventPublisher {
     dataJson: string,
     options: PublishOptions = {},
   ): Promise<PublishedEvent> {
-    return this.sendOne(prepareJsonEvent({ ...options, type, dataJson }, this.topicName, this.now()));
+    return this.sendOne(
+      prepareJsonEvent({ ...options, type, dataJson }, this.topicName, this.now()),
+      options.trace,
+    );
   }
 
   /**
@@ -125,7 +125,7 @@ export class EventPublisher {
     const problems: Problem[] = [];
     events.forEach((event, index) => {
       const prepared = prepareEvent(event, this.topicName, now);
-      if (prepared.ok) ready.push(prepared);
+      if (prepared.ok) ready.push(event.trace ? { ...prepared, parent: event.trace } : prepared);
       else problems.push(...prepared.problems.map((problem) => inBatch(index, problem)));
     });
     if (problems.length > 0) throw new EventRejectedError(problems);
@@ -137,14 +137,23 @@ export class EventPublisher {
     await this.transport.close?.();
   }
 
-  private async sendOne(prepared: PreparedEvent): Promise<PublishedEvent> {
+  private async sendOne(prepared: PreparedEvent, parent: TraceContext | undefined): Promise<PublishedEvent> {
     if (!prepared.ok) throw new EventRejectedError(prepared.problems);
-    const [published] = await this.send([prepared]);
+    const [published] = await this.send([parent ? { ...prepared, parent } : prepared]);
     return published;
   }
 
   private async send(events: readonly ReadyEvent[]): Promise<PublishedEvent[]> {
-    const acks = await this.transport.send(events.map((event) => event.record));
+    const records = events.map((event) => event.record);
+    const spans = PublishSpans.start(events);
+    let acks: readonly RecordAck[];
+    try {
+      acks = await this.transport.send(spans ? spans.traced(records) : records);
+    } catch (error) {
+      spans?.failed(error);
+      throw error;
+    }
+    spans?.sent(acks);
     return events.map(({ id, record }, index) => {
       const { partition, offset } = acks[index];
       return { id, topic: record.topic, partition, offset };

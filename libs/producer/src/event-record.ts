@@ -9,6 +9,7 @@ import {
   type Problem,
   type TypedEvent,
 } from '@smart-dairy/schemas';
+import type { TraceContext, TraceHeaders } from '@smart-dairy/tracing';
 import { aggregateIdOf } from './partition-key';
 
 export interface PublishOptions {
@@ -18,6 +19,11 @@ export interface PublishOptions {
   readonly key?: string;
   /** When the event occurred, ISO 8601 with a zone; defaults to now. */
   readonly timestamp?: string | Date;
+  /**
+   * The trace the event's publication continues (the request that caused it, say); the event starts a
+   * trace of its own when absent. Only used while tracing is on (`@smart-dairy/tracing`).
+   */
+  readonly trace?: TraceContext;
 }
 
 /** One event of a `publishMany` batch, its data typed by its event type. */
@@ -37,10 +43,12 @@ export interface EventRecord {
   readonly topic: string;
   readonly key: string;
   readonly value: string;
+  /** The event's trace, while tracing is on. */
+  readonly headers?: TraceHeaders;
 }
 
 export type PreparedEvent =
-  | { readonly ok: true; readonly id: string; readonly record: EventRecord }
+  | { readonly ok: true; readonly id: string; readonly type: EventType; readonly record: EventRecord }
   | { readonly ok: false; readonly problems: Problem[] };
 
 /**
@@ -96,6 +104,7 @@ function prepared(
   return {
     ok: true,
     id,
+    type,
     record: {
       topic: topicName(eventCategoryTopic(categoryOf(type))),
       key: key ?? aggregateIdOf(type, data) ?? id,

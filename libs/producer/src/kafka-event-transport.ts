@@ -30,8 +30,8 @@ export class KafkaEventTransport implements EventTransport {
   async send(records: readonly EventRecord[]): Promise<RecordAck[]> {
     const metadata = await this.partitions.of(records.map((record) => record.topic));
     const byTopic = new Map<string, TopicMessages>();
-    const placements = records.map(({ topic, key, value }, index) => {
-      const message = { key, value };
+    const placements = records.map(({ topic, key, value, headers }, index) => {
+      const message = { key, value, headers };
       const partition = this.partitioner({ topic, partitionMetadata: metadata[index], message });
       const batch = byTopic.get(topic) ?? { topic, messages: [] };
       batch.messages.push({ ...message, partition });

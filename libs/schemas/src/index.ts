@@ -45,7 +45,7 @@ export type { UserRegisteredData, UserUpdatedData } from './events/user-events';
 export { MATCH_ALL_FILTER, matchesFilter, validateFilter, type FilterValidation } from './event-filter';
 export { eventJsonSchema, type JsonSchemaDocument } from './event-json-schema';
 export { isoTimestamp, toUtcTimestamp } from './iso-timestamp';
-export { refineStorableText } from './storable-text';
+export { findUnstorableText, refineStorableText } from './storable-text';
 export { formatPath, type Problem } from './problem';
 export {
   DERIVED_EVENT_ID_PREFIX,
@@ -76,5 +76,14 @@ export {
   DELIVERY_USER_AGENT,
   WEBHOOK_API_VERSION,
   buildDeliveryHeaders,
+  signedDeliveryHeaders,
   type DeliveryHeaderInput,
+  type SignedDeliveryInput,
 } from './delivery-headers';
+export {
+  MAX_CUSTOM_HEADERS,
+  customHeaderProblems,
+  reservedHeaderReason,
+  withCustomHeaders,
+  type CustomHeader,
+} from './custom-headers';

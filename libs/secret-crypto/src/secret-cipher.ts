@@ -8,10 +8,13 @@ const FORMAT = 'v2';
 /** Written before secrets were bound; only `reencrypt` opens it, to bind it where it is found. */
 const UNBOUND_FORMAT = 'v1';
 
-/** Where a secret is stored: its ciphertext opens only there. */
+/**
+ * Where a secret is stored: its ciphertext opens only there. A custom header's value is bound to its
+ * header's name, lowercase (`header:x-api-key`).
+ */
 export interface SecretBinding {
   readonly subscriptionId: string;
-  readonly slot: 'current' | 'previous';
+  readonly slot: 'current' | 'previous' | `header:${string}`;
 }
 
 export class SecretCipherError extends Error {
@@ -115,6 +118,6 @@ export class SecretCipher {
 }
 
 function associatedData({ subscriptionId, slot }: SecretBinding): Buffer {
-  // Newline-separated: neither part can contain one (ids are generated, slots are fixed).
+  // Newline-separated: neither part can contain one (ids are generated, slots are fixed or a header name).
   return Buffer.from(`smart-dairy/subscription-secret\n${subscriptionId}\n${slot}`, 'utf8');
 }

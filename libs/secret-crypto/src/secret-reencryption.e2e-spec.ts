@@ -1,6 +1,7 @@
 import { createMigratedThrowawayDatabase, type PrismaService } from '@smart-dairy/db';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { SecretCipher } from './secret-cipher';
+import { openHeaders, parseSealedHeaders, sealHeaders } from './sealed-headers';
 import { reencryptSubscriptionSecrets } from './secret-reencryption';
 
 const ring = (...ids: string[]) =>
@@ -82,6 +83,33 @@ describe('reencryptSubscriptionSecrets against Postgres', () => {
         slot: 'current',
       }),
     ).toThrow('failed authentication');
+  });
+
+  it('moves custom header values too, each still bound to its subscription and name', async () => {
+    const older = SecretCipher.fromKeyRing(ring('h1'));
+    const headers = [
+      ['Authorization', 'Bearer partner-t0ken'],
+      ['X-Region', 'eu'],
+    ] as const;
+    await prisma.subscription.create({
+      data: {
+        id: 'wh_sub_headers',
+        url: 'https://partner.example/',
+        events: ['*'],
+        secretCiphertext: older.encrypt('whsec_h', { subscriptionId: 'wh_sub_headers', slot: 'current' }),
+        customHeaders: sealHeaders(older, 'wh_sub_headers', headers),
+      },
+    });
+    // The subscriptions of the test above are under `new` already: only this one moves, secret and headers.
+    const rotated = SecretCipher.fromKeyRing(ring('new', 'h1'));
+    await expect(reencryptSubscriptionSecrets(prisma, rotated)).resolves.toEqual({
+      reencrypted: 2,
+      failed: [],
+    });
+    const row = await prisma.subscription.findUniqueOrThrow({ where: { id: 'wh_sub_headers' } });
+    const sealed = parseSealedHeaders(row.customHeaders);
+    expect(sealed.every(({ ciphertext }) => ciphertext.startsWith('v2.new.'))).toBe(true);
+    expect(openHeaders(SecretCipher.fromKeyRing(ring('new')), 'wh_sub_headers', sealed)).toEqual(headers);
   });
 
   it('reports the subscriptions whose key is missing from the ring and leaves them alone', async () => {

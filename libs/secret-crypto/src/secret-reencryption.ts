@@ -1,8 +1,12 @@
-import type { PrismaService } from '@smart-dairy/db';
+import type { Prisma, PrismaService } from '@smart-dairy/db';
 import type { SecretCipher } from './secret-cipher';
+import { parseSealedHeaders, resealHeaders } from './sealed-headers';
 
 export interface ReencryptionResult {
-  /** Ciphertexts rewritten under the ring's first key (current and previous slots counted apart). */
+  /**
+   * Ciphertexts rewritten under the ring's first key (current and previous slots counted apart, and a
+   * subscription's custom header values as one).
+   */
   reencrypted: number;
   /** Subscriptions whose stored secret the ring cannot open, left as they are for an operator. */
   failed: string[];
@@ -11,7 +15,8 @@ export interface ReencryptionResult {
 const BATCH_SIZE = 200;
 
 /**
- * Moves every stored signing secret, deleted subscriptions' included, under the first key of the ring
+ * Moves every stored signing secret and custom header value, deleted subscriptions' included, under the
+ * first key of the ring
  * and binds unbound (v1) ones to their subscription and slot; once it reports nothing left, the older
  * keys can be removed from SECRET_ENCRYPTION_KEYS. Each row is rewritten only if it still holds the
  * ciphertext that was read, so a rotation racing with it wins and nothing is lost; running it again
@@ -26,7 +31,7 @@ export async function reencryptSubscriptionSecrets(
   for (;;) {
     const rows = await prisma.subscription.findMany({
       where: { id: { gt: after } },
-      select: { id: true, secretCiphertext: true, previousSecretCiphertext: true },
+      select: { id: true, secretCiphertext: true, previousSecretCiphertext: true, customHeaders: true },
       orderBy: { id: 'asc' },
       take: BATCH_SIZE,
     });
@@ -46,7 +51,12 @@ export async function reencryptSubscriptionSecrets(
 async function reencryptRow(
   prisma: PrismaService,
   cipher: SecretCipher,
-  row: { id: string; secretCiphertext: string; previousSecretCiphertext: string | null },
+  row: {
+    id: string;
+    secretCiphertext: string;
+    previousSecretCiphertext: string | null;
+    customHeaders: Prisma.JsonValue;
+  },
 ): Promise<number> {
   const current = cipher.needsReencryption(row.secretCiphertext)
     ? cipher.reencrypt(row.secretCiphertext, { subscriptionId: row.id, slot: 'current' })
@@ -55,14 +65,18 @@ async function reencryptRow(
     row.previousSecretCiphertext !== null && cipher.needsReencryption(row.previousSecretCiphertext)
       ? cipher.reencrypt(row.previousSecretCiphertext, { subscriptionId: row.id, slot: 'previous' })
       : undefined;
-  if (current === undefined && previous === undefined) return 0;
+  const sealed = parseSealedHeaders(row.customHeaders);
+  const headers = resealHeaders(cipher, row.id, sealed);
+  const rewritten = [current, previous, headers].filter((value) => value !== undefined).length;
+  if (rewritten === 0) return 0;
   const { count } = await prisma.subscription.updateMany({
     where: {
       id: row.id,
       secretCiphertext: row.secretCiphertext,
       previousSecretCiphertext: row.previousSecretCiphertext,
+      customHeaders: { equals: sealed },
     },
-    data: { secretCiphertext: current, previousSecretCiphertext: previous },
+    data: { secretCiphertext: current, previousSecretCiphertext: previous, customHeaders: headers },
   });
-  return count === 0 ? 0 : (current === undefined ? 0 : 1) + (previous === undefined ? 0 : 1);
+  return count === 0 ? 0 : rewritten;
 }

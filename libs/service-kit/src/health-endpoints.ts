@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
 import { ReadinessService } from './readiness.service';
 
 export interface EndpointAnswer {
@@ -25,7 +25,18 @@ export class HealthEndpoints {
   constructor(
     private readonly checks: ReadinessService,
     private readonly registry: Registry,
-  ) {}
+  ) {
+    // What /ready would answer now, for alerts on a replica that runs but cannot work. Evaluated per scrape
+    // like a probe: the checks are a `SELECT 1` and a cluster description, nothing that grows with the data.
+    new Gauge({
+      name: 'service_ready',
+      help: '1 while every readiness check of /ready passes, 0 otherwise',
+      registers: [registry],
+      async collect() {
+        this.set((await checks.readiness()).ready ? 1 : 0);
+      },
+    });
+  }
 
   async answer(path: string): Promise<EndpointAnswer | undefined> {
     switch (path) {

@@ -89,6 +89,29 @@ describe('PeriodicJobs', () => {
     expect(logger.error).toHaveBeenCalledWith(expect.objectContaining({ job: 'flaky' }), expect.any(String));
   });
 
+  it('tells a run in progress that the service stops, and waits for it to end', async () => {
+    let signal: AbortSignal | undefined;
+    const { run, endRun } = controlledRuns();
+    const job = {
+      name: 'long',
+      run: (stopping: AbortSignal) => {
+        signal = stopping;
+        return run();
+      },
+    };
+    const running = jobs.runNow(job);
+    expect(signal?.aborted).toBe(false);
+    const stopped = jobs.onModuleDestroy();
+    expect(signal?.aborted).toBe(true);
+    let done = false;
+    void stopped.then(() => (done = true));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(done).toBe(false);
+    endRun();
+    await running;
+    await stopped;
+  });
+
   it('keeps a timer from holding the process open only when asked to', () => {
     jobs.schedule({ name: 'held', run: async () => undefined }, { everyMs: EVERY_MS });
     jobs.schedule({ name: 'unref', run: async () => undefined }, { everyMs: EVERY_MS, unref: true });

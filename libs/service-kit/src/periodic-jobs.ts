@@ -6,7 +6,8 @@ import { LOGGER } from './tokens';
 export interface PeriodicJob {
   /** The name of its interval in the SchedulerRegistry, and `job` on the log line of a failed run. */
   readonly name: string;
-  readonly run: () => Promise<unknown>;
+  /** `stopping` aborts when the service shuts down: a long run checks it and ends early. */
+  readonly run: (stopping: AbortSignal) => Promise<unknown>;
 }
 
 export interface PeriodicSchedule {
@@ -23,12 +24,14 @@ export interface PeriodicSchedule {
  * @nestjs/schedule clears the registry's intervals in `beforeApplicationShutdown` but does not wait
  * for a run in progress, which could then still be using Postgres or Kafka when they disconnect in
  * `onApplicationShutdown`. So this stops the jobs it started in `onModuleDestroy` and waits for their
- * runs. Provide it in the module of the providers that schedule jobs: it stops together with them.
+ * runs, telling them through the signal each run gets, so a long one (a retention sweep) ends at its
+ * next step. Provide it in the module of the providers that schedule jobs: it stops together with them.
  */
 @Injectable()
 export class PeriodicJobs implements OnModuleDestroy {
   private readonly scheduled = new Set<string>();
   private readonly running = new Map<string, Promise<void>>();
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly registry: SchedulerRegistry,
@@ -53,6 +56,7 @@ export class PeriodicJobs implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.stopping.abort();
     for (const name of this.scheduled) {
       // The registry is the application's: anyone may have deleted the interval by its name already.
       if (this.registry.doesExist('interval', name)) this.registry.deleteInterval(name);
@@ -62,7 +66,7 @@ export class PeriodicJobs implements OnModuleDestroy {
 
   private async runLogged(job: PeriodicJob): Promise<void> {
     try {
-      await job.run();
+      await job.run(this.stopping.signal);
     } catch (error) {
       this.logger.error({ err: error, job: job.name }, 'periodic job failed');
     }

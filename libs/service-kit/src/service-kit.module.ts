@@ -2,6 +2,7 @@ import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown 
 import { kafkaSecurity, type KafkaSecurityVariables } from '@smart-dairy/config';
 import { DbModule, PrismaService, checkDatabase } from '@smart-dairy/db';
 import { KafkaClient, KafkaTransport, type ConsumerTuning } from '@smart-dairy/kafka';
+import { stopTracing } from '@smart-dairy/tracing';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { HealthEndpoints } from './health-endpoints';
 import { HealthController } from './health.controller';
@@ -62,6 +63,13 @@ class KafkaShutdown implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.kafka.disconnect();
+  }
+}
+
+/** Spans still batched go out before the process ends (tracing is started by `startService`). */
+class TracingShutdown implements OnApplicationShutdown {
+  onApplicationShutdown(): Promise<void> {
+    return stopTracing();
   }
 }
 
@@ -127,6 +135,7 @@ export class ServiceKitModule {
           },
         },
         KafkaShutdown,
+        TracingShutdown,
         {
           provide: KafkaTransport,
           inject: [KafkaClient],

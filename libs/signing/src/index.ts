@@ -8,6 +8,13 @@ export {
   type SignatureCheck,
 } from './signature';
 export { SECRET_PREFIX, generateSecret } from './secret-generation';
+export {
+  DEFAULT_SIGNATURE_SCHEME,
+  SIGNATURE_SCHEMES,
+  isSignatureScheme,
+  secretFitsScheme,
+  type SignatureScheme,
+} from './signature-scheme';
 export { activeSecrets, rotateSecret, type Rotation, type SecretSet } from './secret-rotation';
 export {
   STANDARD_WEBHOOK_HEADERS,

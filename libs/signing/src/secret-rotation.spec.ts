@@ -20,8 +20,13 @@ describe('rotateSecret', () => {
 
   it('generates the new secret when none is given', () => {
     const next = rotateSecret({ current: 'whsec_old' }, { graceSeconds });
-    expect(next.current).toMatch(/^whsec_/);
+    expect(next.current).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
     expect(next.current).not.toBe('whsec_old');
+  });
+
+  it("generates a secret of the scheme's form", () => {
+    const next = rotateSecret({ current: 'whsec_old' }, { graceSeconds, scheme: 'standard-webhooks' });
+    expect(next.current).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
   });
 
   it('drops a secret two rotations old', () => {

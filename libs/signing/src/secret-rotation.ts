@@ -1,4 +1,5 @@
 import { generateSecret } from './secret-generation';
+import type { SignatureScheme } from './signature-scheme';
 
 /**
  * The secrets of one subscription. After a rotation the previous secret stays valid until
@@ -19,20 +20,22 @@ export function activeSecrets(set: SecretSet, now: Date = new Date()): string[] 
 export interface Rotation {
   readonly now?: Date;
   readonly graceSeconds: number;
-  /** Defaults to a freshly generated secret. */
+  /** Defaults to a freshly generated secret of `scheme`. */
   readonly newSecret?: string;
+  /** The scheme the new secret must fit; the platform's by default. */
+  readonly scheme?: SignatureScheme;
 }
 
 /** Makes a new current secret and keeps the old one valid for `graceSeconds`. */
 export function rotateSecret(
   set: SecretSet,
-  { now = new Date(), graceSeconds, newSecret }: Rotation,
+  { now = new Date(), graceSeconds, newSecret, scheme }: Rotation,
 ): SecretSet {
   if (!Number.isFinite(graceSeconds) || graceSeconds < 0) {
     throw new RangeError(`graceSeconds must be a non-negative number, got ${graceSeconds}`);
   }
   return {
-    current: newSecret ?? generateSecret(),
+    current: newSecret ?? generateSecret(scheme),
     previous: set.current,
     previousExpiresAt: new Date(now.getTime() + graceSeconds * 1000),
   };

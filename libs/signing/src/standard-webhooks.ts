@@ -9,6 +9,9 @@ export const STANDARD_WEBHOOK_HEADERS = {
   signature: 'webhook-signature',
 } as const;
 
+/** The key sizes the specification allows for a secret. */
+export const STANDARD_WEBHOOK_KEY_BYTES = { min: 24, max: 64 } as const;
+
 const VERSION = 'v1';
 const STANDARD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 

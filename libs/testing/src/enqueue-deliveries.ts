@@ -15,6 +15,8 @@ export interface EnqueueOptions {
   leaseEndsAt?: Date;
   /** The events' data; the catalog's sample of the type by default. */
   data?: Record<string, unknown>;
+  /** When the events occurred (their timestamp); now by default. */
+  occurredAt?: Date;
   /**
    * For a subscription with per_key ordering: the events' key, and the offset of the first on partition 0
    * of its category topic (the others follow it); unordered deliveries by default.
@@ -45,11 +47,12 @@ export async function enqueueDeliveries(
     publish = true,
     leaseEndsAt,
     data = EVENT_CATALOG[eventType].sample as Record<string, unknown>,
+    occurredAt: occurred = new Date(),
     ordering,
   }: EnqueueOptions,
 ): Promise<EnqueuedDelivery[]> {
   const run = randomUUID().slice(0, 8);
-  const occurredAt = new Date().toISOString();
+  const occurredAt = occurred.toISOString();
   const tasks: EnqueuedDelivery[] = Array.from({ length: count }, (_, i) => {
     const eventId = `evt-test-${run}-${i}`;
     return {

@@ -32,7 +32,7 @@ export {
   DEFAULT_TOLERANCE_SECONDS,
   WebhookValidator,
   type RequestContext,
-  type SignatureScheme,
   type WebhookHeaderNames,
   type WebhookValidatorOptions,
 } from './webhook-validator';
+export type { SignatureScheme } from '@smart-dairy/signing';

@@ -6,6 +6,7 @@ import {
   signStandardWebhook,
   verifySignature,
   verifyStandardWebhook,
+  type SignatureScheme,
 } from '@smart-dairy/signing';
 import { headerValue, type HeaderSource } from './header-lookup';
 import { IpAllowlist } from './ip-allowlist';
@@ -28,14 +29,6 @@ export const DEFAULT_HEADER_NAMES: WebhookHeaderNames = {
 };
 
 export const DEFAULT_TOLERANCE_SECONDS = 300;
-
-/**
- * `smart-dairy`: the platform's own headers above, `sha256=` HMAC of `timestamp.body` keyed by the secret's
- * text. `standard-webhooks`: Standard Webhooks v1, `v1,` HMAC of `id.timestamp.body` keyed by the base64
- * after `whsec_`. A delivery carrying `webhook-signature` (and not the platform's signature header) is
- * checked as Standard Webhooks.
- */
-export type SignatureScheme = 'smart-dairy' | 'standard-webhooks';
 
 /** The headers a delivery is checked with, and how its signature is made. */
 interface SchemeHeaders {
@@ -204,6 +197,7 @@ export class WebhookValidator {
     };
   }
 
+  /** A delivery carrying `webhook-signature`, and not the platform's signature header, is Standard Webhooks. */
   private schemeOf(headers: HeaderSource): SchemeHeaders {
     const standard =
       headerValue(headers, this.headerNames.signature) === undefined &&

@@ -1,4 +1,5 @@
 import { EVENT_TYPES, isEventType, type EventType } from '@smart-dairy/schemas';
+import { SIGNATURE_SCHEMES, isSignatureScheme, type SignatureScheme } from '@smart-dairy/signing';
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../command';
 import { messageOf } from '../error-message';
@@ -6,6 +7,13 @@ import { messageOf } from '../error-message';
 export function eventTypeOption(value: string): EventType {
   if (isEventType(value)) return value;
   throw new UsageError(`unknown event type ${JSON.stringify(value)}; one of ${EVENT_TYPES.join(', ')}`);
+}
+
+export function schemeOption(value: string): SignatureScheme {
+  if (isSignatureScheme(value)) return value;
+  throw new UsageError(
+    `--scheme must be one of ${SIGNATURE_SCHEMES.join(', ')}, got ${JSON.stringify(value)}`,
+  );
 }
 
 export function integerOption(name: string, value: string, min: number): number {

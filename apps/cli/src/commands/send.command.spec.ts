@@ -29,6 +29,16 @@ describe('send, refusing what it cannot send', () => {
     ],
     ['an attempt of 0', [...required, '--attempt', '0'], '--attempt must be a whole number of at least 1'],
     [
+      'an unknown scheme',
+      [...required, '--scheme', 'svix'],
+      '--scheme must be one of smart-dairy, standard-webhooks, got "svix"',
+    ],
+    [
+      'a Standard Webhooks delivery with a secret that is not standard base64',
+      [...required, '--scheme', 'standard-webhooks'],
+      '--secret is not a Standard Webhooks secret',
+    ],
+    [
       'a data file that does not exist',
       [...required, '--data', join(dir, 'missing.json')],
       /cannot read the --data file: .*ENOENT/,

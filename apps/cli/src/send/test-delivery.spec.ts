@@ -1,6 +1,7 @@
 import { EVENT_CATALOG, serializeEnvelope } from '@smart-dairy/schemas';
-import { verifySignature } from '@smart-dairy/signing';
+import { generateSecret, verifySignature } from '@smart-dairy/signing';
 import { WebhookValidator } from '@smart-dairy/webhook-consumer';
+import { Webhook } from 'standardwebhooks';
 import { buildTestDelivery } from './test-delivery';
 
 const secret = 'whsec_test_secret';
@@ -61,6 +62,22 @@ describe('buildTestDelivery', () => {
       valid: true,
       eventType: 'user.registered',
     });
+  });
+
+  it('signs with Standard Webhooks when asked, as the standardwebhooks library verifies', () => {
+    const standardSecret = generateSecret('standard-webhooks');
+    const { body, headers } = buildTestDelivery({
+      event: 'order.created',
+      data,
+      secret: standardSecret,
+      scheme: 'standard-webhooks',
+    });
+    expect(Object.keys(headers)).toEqual(
+      expect.arrayContaining(['webhook-id', 'webhook-timestamp', 'webhook-signature']),
+    );
+    expect(headers).not.toHaveProperty('X-Webhook-Signature');
+    const payload = body.toString('utf8');
+    expect(new Webhook(standardSecret).verify(payload, headers)).toEqual(JSON.parse(payload));
   });
 
   it('defaults to a fresh delivery id, the test subscription and the first attempt', () => {

@@ -1,14 +1,14 @@
 import {
   assignEventId,
-  buildDeliveryHeaders,
   buildEnvelope,
   deliveryIdFor,
   envelopeBytes,
+  signedDeliveryHeaders,
   type DeliveryEnvelope,
   type EventData,
   type EventType,
 } from '@smart-dairy/schemas';
-import { sign } from '@smart-dairy/signing';
+import { DEFAULT_SIGNATURE_SCHEME, type SignatureScheme } from '@smart-dairy/signing';
 
 /** The `webhook_id` of test deliveries sent without `--subscription`. */
 export const TEST_SUBSCRIPTION_ID = 'wh_sub_test';
@@ -19,6 +19,8 @@ export interface TestDeliveryInput<T extends EventType> {
   /** `data` as written, sent byte for byte as the platform sends a producer's; `JSON.stringify(data)` by default. */
   readonly dataJson?: string;
   readonly secret: string;
+  /** How the delivery is signed; the platform's own scheme by default. */
+  readonly scheme?: SignatureScheme;
   /** Defaults to a fresh id of the form the platform sends (`wh_` and 32 hex digits). */
   readonly deliveryId?: string;
   readonly subscriptionId?: string;
@@ -39,6 +41,7 @@ export function buildTestDelivery<T extends EventType>({
   data,
   dataJson = JSON.stringify(data),
   secret,
+  scheme = DEFAULT_SIGNATURE_SCHEME,
   subscriptionId = TEST_SUBSCRIPTION_ID,
   deliveryId = deliveryIdFor({ type: event, id: assignEventId() }, subscriptionId),
   attempt = 1,
@@ -48,11 +51,13 @@ export function buildTestDelivery<T extends EventType>({
   const envelope = buildEnvelope<EventType>({ deliveryId, event, timestamp, subscriptionId, attempt, data });
   const body = envelopeBytes({ deliveryId, event, timestamp, subscriptionId, attempt, dataJson });
   const signedAt = Math.floor(now.getTime() / 1000);
-  const headers = buildDeliveryHeaders({
+  const headers = signedDeliveryHeaders({
+    scheme,
+    secrets: [secret],
     deliveryId,
     eventType: event,
-    signature: sign(secret, signedAt, body),
     timestamp: signedAt,
+    body,
   });
   return { envelope, body, headers };
 }

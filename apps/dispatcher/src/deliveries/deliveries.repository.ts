@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { DeliveryStatus, PrismaService, SubscriptionOrdering, type Priority } from '@smart-dairy/db';
-import type { DeliveryTask } from '@smart-dairy/messages';
+import {
+  DeliveryStatus,
+  Prisma,
+  PrismaService,
+  SubscriptionOrdering,
+  SubscriptionStatus,
+  type Priority,
+} from '@smart-dairy/db';
+import type { TracedTask } from '@smart-dairy/messages';
+import { storedTraceHeaders } from '@smart-dairy/tracing';
 import type { AttemptWrite, NextState } from './attempt-write';
 import { eventContentOf, type EventColumns, type EventContent } from './event-content';
 
@@ -30,8 +38,24 @@ export interface DeliveryRow extends StoredDelivery {
 
 type SelectedRow = Omit<DeliveryRow, 'event'> & EventColumns;
 
-/** A delivery the retry scheduler hands out again. */
-export type DueDelivery = Omit<DeliveryTask, 'replay'>;
+/** A delivery the retry scheduler hands out again, in the trace its task span began (null while off). */
+export type DueDelivery = Omit<TracedTask, 'replay'>;
+
+/** How long the oldest undelivered delivery of a subscription that is not deleted has waited. */
+export interface SubscriptionBacklog {
+  subscriptionId: string;
+  active: boolean;
+  /** Since that delivery was created; 0 when nothing waits. */
+  ageSeconds: number;
+}
+
+/** Retrying deliveries by when they are due: past due, within a minute, within an hour, later. */
+export interface RetryQueueDepth {
+  now: number;
+  within_1m: number;
+  within_1h: number;
+  later: number;
+}
 
 /** A delivery parked behind an earlier one of its key. */
 export interface Wait {
@@ -133,13 +157,15 @@ export class DeliveriesRepository {
       WHERE "id" = ANY(${ids}::text[]) AND "order_released_at" IS NULL`;
   }
 
-  /** The deliveries still waiting for any of these, with what their tasks need. */
-  waitersOf(ids: readonly string[]): Promise<(DueDelivery & Wait)[]> {
-    return this.prisma.$queryRaw<(DueDelivery & Wait)[]>`
-      SELECT "id" AS "deliveryId", "subscription_id" AS "subscriptionId", "priority", "waiting_for" AS "behind"
+  /** The deliveries still waiting for any of these, with what their tasks need (their trace among it). */
+  async waitersOf(ids: readonly string[]): Promise<(DueDelivery & Wait)[]> {
+    const waiters = await this.prisma.$queryRaw<(Omit<DueDelivery, 'trace'> & Wait & { trace: unknown })[]>`
+      SELECT "id" AS "deliveryId", "subscription_id" AS "subscriptionId", "priority", "waiting_for" AS "behind",
+        "trace_context" AS "trace"
       FROM "deliveries"
       WHERE "waiting_for" = ANY(${ids}::text[])
         AND "status" IN (${DeliveryStatus.pending}::"DeliveryStatus", ${DeliveryStatus.retrying}::"DeliveryStatus")`;
+    return waiters.map((row) => ({ ...row, trace: storedTraceHeaders(row.trace) }));
   }
 
   /**
@@ -193,10 +219,11 @@ export class DeliveriesRepository {
    * Claims up to `limit` deliveries that are due: retries whose time has come, and pending deliveries
    * whose lease ran out (their task was lost between Postgres and Kafka, or never consumed). Each claim
    * moves the row's time forward, a retry by `claimMs` and a pending delivery by a new `leaseMs`, so a
-   * scheduler dying mid-way only delays it; `FOR UPDATE SKIP LOCKED` gives each row to one replica.
+   * scheduler dying mid-way only delays it; `FOR UPDATE SKIP LOCKED` gives each row to one replica. Each
+   * comes with the trace context its task span left, so its next attempt joins the delivery's trace.
    */
-  claimDue(limit: number, claimMs: number, leaseMs: number): Promise<DueDelivery[]> {
-    return this.prisma.$queryRaw<DueDelivery[]>`
+  async claimDue(limit: number, claimMs: number, leaseMs: number): Promise<DueDelivery[]> {
+    const claimed = await this.prisma.$queryRaw<(Omit<DueDelivery, 'trace'> & { trace: unknown })[]>`
       UPDATE "deliveries" AS d
       SET "next_attempt_at" = (now() AT TIME ZONE 'UTC') + make_interval(secs =>
         CASE WHEN d."status" = ${DeliveryStatus.pending}::"DeliveryStatus" THEN ${leaseMs / 1000}::float8 ELSE ${claimMs / 1000}::float8 END)
@@ -209,7 +236,9 @@ export class DeliveriesRepository {
         FOR UPDATE SKIP LOCKED
       ) AS due
       WHERE d."id" = due."id"
-      RETURNING d."id" AS "deliveryId", d."subscription_id" AS "subscriptionId", d."priority"`;
+      RETURNING d."id" AS "deliveryId", d."subscription_id" AS "subscriptionId", d."priority",
+        d."trace_context" AS "trace"`;
+    return claimed.map((row) => ({ ...row, trace: storedTraceHeaders(row.trace) }));
   }
 
   /**
@@ -250,13 +279,44 @@ export class DeliveriesRepository {
       WHERE d."id" = v.id AND d."attempt_count" <= v.attempt_count`;
   }
 
-  /** Deletes up to `limit` deliveries delivered before `cutoff` (attempts go with them); returns how many. */
-  purgeDelivered(cutoff: Date, limit: number): Promise<number> {
-    return this.prisma.$executeRaw`
-      DELETE FROM "deliveries" WHERE "id" IN (
-        SELECT "id" FROM "deliveries"
-        WHERE "status" = ${DeliveryStatus.delivered}::"DeliveryStatus"
-          AND "delivered_at" < ${cutoff.toISOString()}::timestamptz AT TIME ZONE 'UTC'
-        LIMIT ${limit})`;
+  /**
+   * The backlog of every subscription that is not deleted. Two probes of the (subscription_id, status,
+   * created_at) index per subscription, one per waiting status: the cost grows with the subscriptions, never
+   * with the deliveries.
+   */
+  backlogBySubscription(): Promise<SubscriptionBacklog[]> {
+    const oldest = (status: DeliveryStatus) => Prisma.sql`
+      (SELECT min(d."created_at") FROM "deliveries" AS d
+        WHERE d."subscription_id" = s."id" AND d."status" = ${status}::"DeliveryStatus")`;
+    return this.prisma.$queryRaw<SubscriptionBacklog[]>`
+      SELECT s."id" AS "subscriptionId",
+        s."status" = ${SubscriptionStatus.active}::"SubscriptionStatus" AS "active",
+        COALESCE(GREATEST(0, EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC')
+          - LEAST(${oldest(DeliveryStatus.pending)}, ${oldest(DeliveryStatus.retrying)}))), 0)::float8 AS "ageSeconds"
+      FROM "subscriptions" AS s
+      WHERE s."deleted_at" IS NULL`;
+  }
+
+  /**
+   * Retrying deliveries by due time, of the `limit` due first: one bounded walk of the (status,
+   * next_attempt_at) index, so a huge queue costs no more than `limit` entries (the later buckets then
+   * undercount).
+   */
+  async retryQueueDepth(limit: number): Promise<RetryQueueDepth> {
+    const rows = await this.prisma.$queryRaw<RetryQueueDepth[]>`
+      SELECT
+        (count(*) FILTER (WHERE w."due" <= t."now"))::int AS "now",
+        (count(*) FILTER (WHERE w."due" > t."now" AND w."due" <= t."now" + interval '1 minute'))::int AS "within_1m",
+        (count(*) FILTER (WHERE w."due" > t."now" + interval '1 minute' AND w."due" <= t."now" + interval '1 hour'))::int
+          AS "within_1h",
+        (count(*) FILTER (WHERE w."due" > t."now" + interval '1 hour'))::int AS "later"
+      FROM (
+        SELECT "next_attempt_at" AS "due" FROM "deliveries"
+        WHERE "status" = ${DeliveryStatus.retrying}::"DeliveryStatus"
+        ORDER BY "next_attempt_at"
+        LIMIT ${limit}
+      ) AS w, (SELECT now() AT TIME ZONE 'UTC' AS "now") AS t`;
+    // Aggregates without GROUP BY answer one row, over no rows too.
+    return rows[0] as RetryQueueDepth;
   }
 }

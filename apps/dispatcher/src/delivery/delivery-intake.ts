@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DeliveryTask } from '@smart-dairy/messages';
 import { LOGGER, type Logger } from '@smart-dairy/service-kit';
+import type { TraceContext } from '@smart-dairy/tracing';
 import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
 import { DeliveriesRepository } from '../deliveries/deliveries.repository';
 import { DispatcherMetrics } from '../dispatcher-metrics';
-import { DispatchQueue } from '../endpoints/dispatch-queue';
+import { DispatchQueue, type QueuedJob } from '../endpoints/dispatch-queue';
 import { EndpointDirectory } from '../endpoints/endpoint-directory';
 import { KeyOrdering } from '../ordering/key-ordering';
 import { DeliveryRunner } from './delivery-runner';
@@ -14,7 +15,21 @@ import { decideTask } from './task-decision';
 export interface IncomingTask {
   task: DeliveryTask;
   source: { topic: string; partition: number; offset: string };
+  /** The task span its headers name, parent of the attempt's spans (tracing on only). */
+  trace?: TraceContext;
   finished(): void;
+}
+
+export interface TaskPartition {
+  topic: string;
+  partition: number;
+}
+
+interface IntakeJob extends QueuedJob {
+  /** The task's partition, as `partitionKey` writes it. */
+  partition: string;
+  /** Gives the task up unsent: its partition's next owner reads it again. */
+  release(): void;
 }
 
 /**
@@ -23,12 +38,24 @@ export interface IncomingTask {
  * time per replica. A task Postgres does not vouch for is refused loudly. Sending goes through the
  * dispatch queue (concurrency per endpoint and overall, priorities, rate limits); `finished` is called
  * once the attempt's outcome is durable.
+ *
+ * A subscription's tasks all come from one partition number, which one replica holds (co-partitioned
+ * assignment), so its limits hold across replicas. During a rebalance nothing new starts, and what
+ * waits for a partition this replica lost is given up: the next owner reads it again and is the only
+ * one sending for that subscription.
  */
 @Injectable()
 export class DeliveryIntake {
-  private readonly queue: DispatchQueue;
-  /** Deliveries being sent by this replica: a second task for one of them is dropped, not run twice. */
+  private readonly queue: DispatchQueue<IntakeJob>;
+  /** Deliveries being sent by this replica: a second task for one of them waits, never runs alongside. */
   private readonly sending = new Set<string>();
+  /**
+   * Tasks that came for a delivery while it was still being sent here, such as the retry the scheduler
+   * published as soon as the failed attempt reached Postgres: decided again once that attempt is recorded.
+   */
+  private readonly behind = new Map<string, IncomingTask[]>();
+  /** The partitions this replica holds (`partitionKey`); null until its first assignment. */
+  private owned: Set<string> | null = null;
 
   constructor(
     private readonly deliveries: DeliveriesRepository,
@@ -39,7 +66,7 @@ export class DeliveryIntake {
     @Inject(DISPATCHER_SETTINGS) settings: DispatcherSettings,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.queue = new DispatchQueue({
+    this.queue = new DispatchQueue<IntakeJob>({
       globalLimit: settings.config.DISPATCH_GLOBAL_CONCURRENCY,
       endpointLimit: settings.config.ENDPOINT_CONCURRENCY,
     });
@@ -53,7 +80,13 @@ export class DeliveryIntake {
       this.endpoints.lookup(incoming.map((i) => i.task.subscriptionId)),
     ]);
     const held = await this.ordering.holdBack(rows);
-    for (const { task, source, finished } of incoming) {
+    for (const { task, source, trace, finished } of incoming) {
+      const partition = partitionKey(source);
+      // Read before a rebalance took the partition away: its next owner has it.
+      if (this.owned && !this.owned.has(partition)) {
+        finished();
+        continue;
+      }
       const row = rows.get(task.deliveryId);
       const decision = decideTask(task, row);
       if (decision.kind === 'reject') {
@@ -63,8 +96,15 @@ export class DeliveryIntake {
           'delivery task refused: Postgres does not vouch for it',
         );
       }
-      if (decision.kind !== 'send' || this.sending.has(task.deliveryId) || held.has(task.deliveryId)) {
+      if (decision.kind !== 'send' || held.has(task.deliveryId)) {
         finished();
+        continue;
+      }
+      if (this.sending.has(task.deliveryId)) {
+        this.behind.set(task.deliveryId, [
+          ...(this.behind.get(task.deliveryId) ?? []),
+          { task, source, finished },
+        ]);
         continue;
       }
       const { delivery, state } = decision;
@@ -72,23 +112,26 @@ export class DeliveryIntake {
       const done = () => {
         this.sending.delete(task.deliveryId);
         finished();
+        this.decideAgain(task.deliveryId);
       };
       const endpoint = endpoints.get(delivery.subscriptionId) ?? null;
       this.queue.submit({
+        partition,
+        release: done,
         endpointId: delivery.subscriptionId,
         priority: delivery.priority,
         ratePerSecond: endpoint?.ratePerSecond ?? null,
-        shed: () => void this.runner.defer(delivery, state).recorded.then(done),
+        shed: () => void this.runner.defer(delivery, state, trace).recorded.then(done),
         run: async () => {
           try {
-            const { recorded } = await this.runner.run(delivery, state, endpoint);
+            const { recorded } = await this.runner.run(delivery, state, endpoint, trace);
             // The endpoint's slot is free now; the message waits for the outcome to be durable.
             void recorded.then(done);
           } catch (error) {
             // Parked for the retry scheduler before its message goes: otherwise the row would stay
             // pending with no task left to send it.
             this.logger.error({ err: error, deliveryId: task.deliveryId }, 'delivery failed unexpectedly');
-            void this.runner.defer(delivery, state, 'dispatch_failed').recorded.then(done);
+            void this.runner.defer(delivery, state, trace, 'dispatch_failed').recorded.then(done);
           }
         },
       });
@@ -96,6 +139,40 @@ export class DeliveryIntake {
     const size = this.queue.size;
     this.metrics.inFlight.set(size.running);
     this.metrics.queued.set(size.queued);
+  }
+
+  private decideAgain(deliveryId: string): void {
+    const waiting = this.behind.get(deliveryId);
+    if (!waiting) return;
+    this.behind.delete(deliveryId);
+    this.accept(waiting).catch((error: unknown) => {
+      // Postgres is away: the retry scheduler's claim runs out and publishes the delivery again.
+      this.logger.warn(
+        { err: error, deliveryId },
+        'task for a delivery just recorded left to the retry scheduler',
+      );
+      for (const task of waiting) task.finished();
+    });
+  }
+
+  /** The group is rebalancing: start nothing until the new assignment says what is still this replica's. */
+  pauseForRebalance(): void {
+    this.queue.pause();
+  }
+
+  /** After joining the group: gives up what waits for partitions that are no longer here, and goes on. */
+  keepOnly(assigned: readonly TaskPartition[]): void {
+    const owned = new Set(assigned.map(partitionKey));
+    this.owned = owned;
+    const lost = this.queue.takeBack((job) => !owned.has(job.partition));
+    for (const job of lost) job.release();
+    if (lost.length > 0) {
+      this.logger.info(
+        { released: lost.length },
+        'waiting deliveries left to the new owners of their partitions',
+      );
+    }
+    this.queue.resume();
   }
 
   /**
@@ -107,4 +184,8 @@ export class DeliveryIntake {
     const shed = this.queue.shedStalled(olderThanMs);
     if (shed > 0) this.logger.warn({ deferred: shed }, 'deliveries deferred behind slow endpoints');
   }
+}
+
+function partitionKey({ topic, partition }: TaskPartition): string {
+  return `${topic}:${partition}`;
 }

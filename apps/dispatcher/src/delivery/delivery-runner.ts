@@ -1,17 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { buildDeliveryHeaders, envelopeBytes } from '@smart-dairy/schemas';
+import { envelopeBytes, signedDeliveryHeaders } from '@smart-dairy/schemas';
 import { LOGGER, type Logger } from '@smart-dairy/service-kit';
-import { sign } from '@smart-dairy/signing';
+import { activeSecrets } from '@smart-dairy/signing';
+import type { Span, TraceContext } from '@smart-dairy/tracing';
 import { DISPATCHER_SETTINGS, type DispatcherSettings } from '../config';
 import type { StoredDelivery } from '../deliveries/deliveries.repository';
 import { DispatcherMetrics } from '../dispatcher-metrics';
 import { EndpointBreakers } from '../endpoints/endpoint-breakers';
 import type { Endpoint } from '../endpoints/endpoint-directory';
+import type { EndpointSigning } from '../endpoints/endpoint-signing';
 import { SubscriptionDisabler } from '../endpoints/subscription-disabler';
 import { AttemptRecorder } from '../recording/attempt-recorder';
 import type { AttemptWrite, NextState } from '../deliveries/attempt-write';
 import { decideNext } from './attempt-decision';
+import { attemptStatusLabels, secondsSinceEvent } from './attempt-metrics';
 import { classifyAttempt } from './classify';
+import { endAttemptSpan, recordNotSent, startAttemptSpan } from './delivery-spans';
 import type { DeliveryState } from './task-decision';
 import { WebhookSender, type SendResult } from './webhook-sender';
 
@@ -20,11 +24,13 @@ export interface RunResult {
   recorded: Promise<void>;
 }
 
+type TracedResult = SendResult & { span?: Span };
+
 /**
  * One delivery, once: sign a fresh envelope of what Postgres holds (the delivery's `EventContent`), send
  * it through the endpoint's breaker and decide what comes next. It resolves as soon as the request is
  * over, so the endpoint's slot is free for the next delivery while the outcome is written in the next
- * batch.
+ * batch. `trace` (from the task's headers) is the parent of its spans while tracing is on.
  */
 @Injectable()
 export class DeliveryRunner {
@@ -38,7 +44,12 @@ export class DeliveryRunner {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async run(delivery: StoredDelivery, state: DeliveryState, endpoint: Endpoint | null): Promise<RunResult> {
+  async run(
+    delivery: StoredDelivery,
+    state: DeliveryState,
+    endpoint: Endpoint | null,
+    trace?: TraceContext,
+  ): Promise<RunResult> {
     // Plain fields rather than a child logger: pino serializes a child's bindings when it is made,
     // which would cost every delivery even when debug lines are not written.
     const ids = idsOf(delivery);
@@ -49,22 +60,24 @@ export class DeliveryRunner {
         { status: 'dead_lettered', reason: 'terminal', why: 'subscription_deleted' },
         'subscription_deleted',
         ids,
+        trace,
       );
     }
-    if (!endpoint.active || endpoint.secret === null) {
-      const why = endpoint.secret === null ? 'secret_unavailable' : 'subscription_disabled';
-      return this.parkFor(delivery, state, this.settings.config.DISABLED_SUBSCRIPTION_RECHECK_MS, why, ids);
+    if (!endpoint.active || endpoint.signing === null) {
+      const why = endpoint.signing === null ? 'secret_unavailable' : 'subscription_disabled';
+      const recheckMs = this.settings.config.DISABLED_SUBSCRIPTION_RECHECK_MS;
+      return this.parkFor(delivery, state, recheckMs, why, ids, trace);
     }
-    const secret = endpoint.secret;
+    const signing = endpoint.signing;
     const attempt = state.attemptCount + 1;
     const startedAt = new Date();
     const guarded = await this.breakers.send(
       delivery.subscriptionId,
       (r) => r.outcome.kind === 'response' && r.outcome.statusCode >= 200 && r.outcome.statusCode < 300,
-      () => this.send(delivery, attempt, endpoint.url, secret),
+      () => this.send(delivery, attempt, endpoint.url, signing, trace),
     );
     if (guarded.kind === 'refused') {
-      return this.parkFor(delivery, state, guarded.retryInMs, 'breaker_open', ids);
+      return this.parkFor(delivery, state, guarded.retryInMs, 'breaker_open', ids, trace);
     }
     const result = guarded.result;
     const finishedAt = new Date();
@@ -86,6 +99,11 @@ export class DeliveryRunner {
       await this.disableGone(delivery.subscriptionId, classification.errorClass);
     const statusCode = result.outcome.kind === 'response' ? result.outcome.statusCode : null;
     this.metrics.attemptDuration.observe({ outcome: next.status }, result.latencyMs / 1000);
+    this.metrics.attempts.inc(attemptStatusLabels(result.outcome));
+    if (next.status === 'delivered') {
+      const seconds = secondsSinceEvent(delivery.event.timestamp, finishedAt);
+      this.metrics.endToEndLatency.observe({ priority: delivery.priority }, seconds);
+    }
     // Debug, with the delivery id to follow one delivery by; DispatcherSummary logs the totals at info.
     this.logger.debug(
       {
@@ -98,7 +116,7 @@ export class DeliveryRunner {
       },
       'delivery attempt',
     );
-    return this.write({
+    const write: AttemptWrite = {
       delivery,
       replayRequestedAt: state.replayRequestedAt,
       attemptCount: attempt,
@@ -114,15 +132,22 @@ export class DeliveryRunner {
         finishedAt,
       },
       next,
-    });
+    };
+    endAttemptSpan(result.span, write);
+    return this.write(write);
   }
 
   /**
    * Not sent now (its endpoint has a backlog, or dispatching it failed unexpectedly): waits in Postgres,
    * its budget untouched, and the retry scheduler hands it out again.
    */
-  defer(delivery: StoredDelivery, state: DeliveryState, why = 'endpoint_backlog'): RunResult {
-    return this.parkFor(delivery, state, this.settings.config.BACKLOG_DEFER_MS, why, idsOf(delivery));
+  defer(
+    delivery: StoredDelivery,
+    state: DeliveryState,
+    trace: TraceContext | undefined,
+    why = 'endpoint_backlog',
+  ): RunResult {
+    return this.parkFor(delivery, state, this.settings.config.BACKLOG_DEFER_MS, why, idsOf(delivery), trace);
   }
 
   /**
@@ -137,7 +162,13 @@ export class DeliveryRunner {
     }
   }
 
-  private send(delivery: StoredDelivery, attempt: number, url: string, secret: string): Promise<SendResult> {
+  private send(
+    delivery: StoredDelivery,
+    attempt: number,
+    url: string,
+    signing: EndpointSigning,
+    trace: TraceContext | undefined,
+  ): Promise<TracedResult> {
     const { event } = delivery;
     // The producer's bytes: every attempt, retry and replay differs in `attempt` alone.
     const body = envelopeBytes({
@@ -149,14 +180,21 @@ export class DeliveryRunner {
       dataJson: event.dataJson,
     });
     // A fresh signing time per attempt, so a retry an hour later is not "too old" for the receiver.
-    const timestamp = Math.floor(Date.now() / 1000);
-    const headers = buildDeliveryHeaders({
+    const now = new Date();
+    const timestamp = Math.floor(now.getTime() / 1000);
+    // The custom headers go on every attempt, whatever brought it: first, retry, manual retry, replay, test.
+    const headers = signedDeliveryHeaders({
+      scheme: signing.scheme,
+      secrets: activeSecrets(signing.secrets, now),
       deliveryId: delivery.deliveryId,
       eventType: event.eventType,
-      signature: sign(secret, timestamp, body),
       timestamp,
+      body,
+      customHeaders: signing.customHeaders,
     });
-    return this.sender.send(url, headers, body);
+    const span = startAttemptSpan(trace, delivery, attempt, url);
+    const sending = this.sender.send(url, headers, body);
+    return span ? sending.then((result) => ({ ...result, span })) : sending;
   }
 
   private parkFor(
@@ -165,9 +203,10 @@ export class DeliveryRunner {
     delayMs: number,
     why: string,
     ids: Record<string, string>,
+    trace: TraceContext | undefined,
   ): RunResult {
     const nextAttemptAt = new Date(Date.now() + delayMs);
-    return this.park(delivery, state, { status: 'parked', nextAttemptAt, why }, why, ids);
+    return this.park(delivery, state, { status: 'parked', nextAttemptAt, why }, why, ids, trace);
   }
 
   private park(
@@ -176,8 +215,10 @@ export class DeliveryRunner {
     next: NextState,
     why: string,
     ids: Record<string, string>,
+    trace: TraceContext | undefined,
   ): RunResult {
     this.logger.debug({ ...ids, why, next: next.status }, 'delivery not sent');
+    recordNotSent(trace, delivery, why, next);
     return this.write({
       delivery,
       replayRequestedAt: state.replayRequestedAt,

@@ -45,7 +45,7 @@ const sendAsReplay: TaskDecision = {
   delivery: stored,
   state: { attemptCount: 4, budgetBase: 4, replayRequestedAt: requestedAt },
 };
-const { pending, retrying, delivered, dead_lettered } = DeliveryStatus;
+const { pending, retrying, delivered, dead_lettered, waiting, discarded } = DeliveryStatus;
 
 describe('decideTask', () => {
   it.each<[string, DeliveryTask, DeliveryRow | undefined, TaskDecision]>([
@@ -53,6 +53,8 @@ describe('decideTask', () => {
     ['a retrying delivery', task(), row({ status: retrying }), sendWithin(2)],
     ['a delivered one, read again', task(), row({ status: delivered }), { kind: 'skip' }],
     ['a dead-lettered one, read again', task(), row({ status: dead_lettered }), { kind: 'skip' }],
+    ['one waiting for its subscription to be enabled', task(), row({ status: waiting }), { kind: 'skip' }],
+    ['a discarded one', task(), row({ status: discarded }), { kind: 'skip' }],
     ['an unknown delivery', task(), undefined, { kind: 'reject', reason: 'unknown_delivery' }],
     [
       'a delivery of another subscription',

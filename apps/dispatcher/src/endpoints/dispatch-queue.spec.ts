@@ -152,4 +152,67 @@ describe('DispatchQueue', () => {
     expect(queue.shedStalled(4_000)).toBe(2);
     expect(log.filter((l) => l.startsWith('shed'))).toHaveLength(2);
   });
+
+  it('keeps the rate slot of an idle endpoint: a job arriving one at a time still waits its turn', async () => {
+    let now = 1_000;
+    const log: string[] = [];
+    jest.useFakeTimers({ now });
+    try {
+      const queue = new DispatchQueue({ globalLimit: 10, endpointLimit: 10, now: () => now });
+      const first = controllable('limited', 'high', log, 20);
+      queue.submit(first.job);
+      first.finish();
+      // Fake timers hold setImmediate back: let the finished job's callbacks run.
+      for (let tick = 0; tick < 5; tick++) await Promise.resolve();
+      // Idle now, 10 ms later: the next request is due 50 ms after the first, not at once.
+      now += 10;
+      jest.advanceTimersByTime(10);
+      queue.submit(controllable('limited', 'high', log, 20).job);
+      expect(log).toHaveLength(1);
+      now += 40;
+      jest.advanceTimersByTime(40);
+      expect(log).toHaveLength(2);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('starts nothing while paused and catches up on resume, leaving running jobs alone', async () => {
+    const log: string[] = [];
+    const queue = new DispatchQueue({ globalLimit: 10, endpointLimit: 10 });
+    const running = controllable('a', 'high', log);
+    queue.submit(running.job);
+    queue.pause();
+    queue.submit(controllable('a', 'high', log).job);
+    queue.submit(controllable('b', 'low', log).job);
+    running.finish();
+    await flush();
+    expect(log).toEqual(['a:high']);
+    expect(queue.size).toEqual({ running: 0, queued: 2 });
+    queue.resume();
+    expect(log).toEqual(['a:high', 'a:high', 'b:low']);
+  });
+
+  it('takes back the waiting jobs it is asked for, uncalled, and runs the rest', async () => {
+    const log: string[] = [];
+    const queue = new DispatchQueue({ globalLimit: 10, endpointLimit: 10 });
+    queue.pause();
+    for (const id of ['lost', 'kept', 'lost']) queue.submit(controllable(id, 'medium', log).job);
+    const taken = queue.takeBack((job) => job.endpointId === 'lost');
+    expect(taken.map((j) => j.endpointId)).toEqual(['lost', 'lost']);
+    expect(queue.size).toEqual({ running: 0, queued: 1 });
+    queue.resume();
+    expect(log).toEqual(['kept:medium']);
+  });
+
+  it('sheds nothing while paused, since a pause says nothing about the endpoints', () => {
+    let now = 0;
+    const log: string[] = [];
+    const queue = new DispatchQueue({ globalLimit: 10, endpointLimit: 1, now: () => now });
+    queue.pause();
+    for (let i = 0; i < 3; i++) queue.submit(controllable('waiting', 'high', log).job);
+    now = 10_000;
+    expect(queue.shedStalled(4_000)).toBe(0);
+    expect(log).toEqual([]);
+  });
 });

@@ -1,6 +1,8 @@
 export type Priority = 'high' | 'medium' | 'low';
 
 const PRIORITIES: readonly Priority[] = ['high', 'medium', 'low'];
+/** How early a rate-limited request may start to make up for a late timer. */
+const RATE_SLACK_MS = 20;
 
 export interface QueuedJob {
   endpointId: string;
@@ -12,18 +14,20 @@ export interface QueuedJob {
   shed(): void;
 }
 
-interface Waiting {
-  job: QueuedJob;
+interface Waiting<J> {
+  job: J;
   since: number;
 }
 
-interface EndpointState {
-  jobs: Record<Priority, Waiting[]>;
+interface EndpointState<J> {
+  jobs: Record<Priority, Waiting<J>[]>;
   running: number;
   /** Requests finished, and that count at the last `shedStalled`: the endpoint's recent pace. */
   finished: number;
   finishedAtLastCheck: number;
+  /** Rate limit: the earliest the next request may start, and how early that is allowed to be. */
   nextSlotAt: number;
+  slackMs: number;
   enqueued: Record<Priority, boolean>;
   wakeTimer: NodeJS.Timeout | undefined;
 }
@@ -40,11 +44,12 @@ export interface DispatchQueueOptions {
  * and an endpoint's own requests-per-second limit. A slow endpoint only ever holds its own
  * slots, so it cannot hold up deliveries to the others.
  */
-export class DispatchQueue {
-  private readonly endpoints = new Map<string, EndpointState>();
+export class DispatchQueue<J extends QueuedJob = QueuedJob> {
+  private readonly endpoints = new Map<string, EndpointState<J>>();
   private readonly ready: Record<Priority, string[]> = { high: [], medium: [], low: [] };
   private running = 0;
   private queued = 0;
+  private paused = false;
   private readonly now: () => number;
   private lastCheckAt: number;
 
@@ -57,7 +62,7 @@ export class DispatchQueue {
     return { running: this.running, queued: this.queued };
   }
 
-  submit(job: QueuedJob): void {
+  submit(job: J): void {
     const endpoint = this.endpoint(job.endpointId);
     endpoint.jobs[job.priority].push({ job, since: this.now() });
     this.queued++;
@@ -76,6 +81,11 @@ export class DispatchQueue {
     const now = this.now();
     const elapsedMs = Math.max(now - this.lastCheckAt, 1);
     this.lastCheckAt = now;
+    // Paused, no endpoint keeps any pace: that says nothing about the endpoints.
+    if (this.paused) {
+      for (const endpoint of this.endpoints.values()) endpoint.finishedAtLastCheck = endpoint.finished;
+      return 0;
+    }
     let shed = 0;
     for (const [id, endpoint] of this.endpoints) {
       const paceWithinWait = ((endpoint.finished - endpoint.finishedAtLastCheck) / elapsedMs) * maxWaitMs;
@@ -85,7 +95,7 @@ export class DispatchQueue {
       for (const priority of PRIORITIES) {
         const jobs = endpoint.jobs[priority];
         let stale = 0;
-        while (stale < jobs.length && now - (jobs[stale] as Waiting).since > maxWaitMs) stale++;
+        while (stale < jobs.length && now - (jobs[stale] as Waiting<J>).since > maxWaitMs) stale++;
         for (const { job } of jobs.splice(0, stale)) job.shed();
         shed += stale;
       }
@@ -95,17 +105,48 @@ export class DispatchQueue {
     return shed;
   }
 
-  private forgetIfIdle(id: string, endpoint: EndpointState): void {
-    if (
-      endpoint.running === 0 &&
-      PRIORITIES.every((p) => endpoint.jobs[p].length === 0) &&
-      !endpoint.wakeTimer
-    ) {
-      this.endpoints.delete(id);
-    }
+  /** Starts nothing more until `resume`; requests already running go on. */
+  pause(): void {
+    this.paused = true;
   }
 
-  private endpoint(id: string): EndpointState {
+  resume(): void {
+    this.paused = false;
+    this.pump();
+  }
+
+  /** Removes the waiting (unstarted) jobs `where` picks and returns them, their callbacks uncalled. */
+  takeBack(where: (job: J) => boolean): J[] {
+    const taken: J[] = [];
+    for (const [id, endpoint] of this.endpoints) {
+      for (const priority of PRIORITIES) {
+        const kept: Waiting<J>[] = [];
+        for (const waiting of endpoint.jobs[priority]) {
+          if (where(waiting.job)) taken.push(waiting.job);
+          else kept.push(waiting);
+        }
+        endpoint.jobs[priority] = kept;
+      }
+      this.forgetIfIdle(id, endpoint);
+    }
+    this.queued -= taken.length;
+    return taken;
+  }
+
+  /**
+   * An idle endpoint is forgotten, but not before its next rate-limited slot: a job arriving
+   * earlier would otherwise find a fresh state and start at once, above the endpoint's rate.
+   */
+  private forgetIfIdle(id: string, endpoint: EndpointState<J>): void {
+    if (endpoint.running > 0 || PRIORITIES.some((p) => endpoint.jobs[p].length > 0) || endpoint.wakeTimer) {
+      return;
+    }
+    const untilSlot = endpoint.nextSlotAt + endpoint.slackMs - this.now();
+    if (untilSlot > 0) this.wakeAt(id, endpoint, untilSlot);
+    else this.endpoints.delete(id);
+  }
+
+  private endpoint(id: string): EndpointState<J> {
     let state = this.endpoints.get(id);
     if (!state) {
       state = {
@@ -114,6 +155,7 @@ export class DispatchQueue {
         finished: 0,
         finishedAtLastCheck: 0,
         nextSlotAt: 0,
+        slackMs: 0,
         enqueued: { high: false, medium: false, low: false },
         wakeTimer: undefined,
       };
@@ -122,14 +164,14 @@ export class DispatchQueue {
     return state;
   }
 
-  private markReady(id: string, endpoint: EndpointState, priority: Priority): void {
+  private markReady(id: string, endpoint: EndpointState<J>, priority: Priority): void {
     if (endpoint.enqueued[priority] || endpoint.jobs[priority].length === 0) return;
     endpoint.enqueued[priority] = true;
     this.ready[priority].push(id);
   }
 
   private pump(): void {
-    while (this.running < this.options.globalLimit) {
+    while (!this.paused && this.running < this.options.globalLimit) {
       const priority = PRIORITIES.find((p) => this.ready[p].length > 0);
       if (!priority) return;
       const id = this.ready[priority].shift() as string;
@@ -146,14 +188,25 @@ export class DispatchQueue {
       }
       endpoint.jobs[priority].shift();
       this.queued--;
-      if (job.ratePerSecond)
-        endpoint.nextSlotAt = Math.max(now, endpoint.nextSlotAt) + 1000 / job.ratePerSecond;
+      if (job.ratePerSecond) this.takeSlot(endpoint, job.ratePerSecond, now);
       this.start(id, endpoint, job);
       this.markReady(id, endpoint, priority);
     }
   }
 
-  private start(id: string, endpoint: EndpointState, job: QueuedJob): void {
+  /**
+   * Spaces requests by `1000 / rate` ms on a virtual schedule (GCRA): a timer that fires a little late
+   * uses up its slack instead of pushing every later slot back, so a busy event loop does not bring
+   * the endpoint below its rate, and no one-second window ever holds more than one request over it.
+   */
+  private takeSlot(endpoint: EndpointState<J>, ratePerSecond: number, now: number): void {
+    const interval = 1000 / ratePerSecond;
+    const due = Math.max(now, endpoint.nextSlotAt + endpoint.slackMs) + interval;
+    endpoint.slackMs = Math.min(interval / 2, RATE_SLACK_MS);
+    endpoint.nextSlotAt = due - endpoint.slackMs;
+  }
+
+  private start(id: string, endpoint: EndpointState<J>, job: J): void {
     endpoint.running++;
     this.running++;
     const finish = () => {
@@ -171,12 +224,15 @@ export class DispatchQueue {
     });
   }
 
-  private wakeAt(id: string, endpoint: EndpointState, delayMs: number): void {
+  private wakeAt(id: string, endpoint: EndpointState<J>, delayMs: number): void {
     if (endpoint.wakeTimer) return;
     endpoint.wakeTimer = setTimeout(() => {
       endpoint.wakeTimer = undefined;
       for (const p of PRIORITIES) this.markReady(id, endpoint, p);
       this.pump();
+      this.forgetIfIdle(id, endpoint);
     }, Math.ceil(delayMs));
+    // A wake-up alone must not keep a process alive (the queue's owner does, while it has work).
+    endpoint.wakeTimer.unref();
   }
 }

@@ -17,13 +17,17 @@ export type GuardedSend<T> =
 
 const HALF_OPEN_RETRY_MS = 1_000;
 
+type Breaker = CircuitBreaker<[() => Promise<unknown>], unknown>;
+
+const stateOf = (breaker: Breaker) => (breaker.opened ? 'open' : breaker.halfOpen ? 'half_open' : 'closed');
+
 /**
  * One opossum circuit breaker per subscription endpoint: it opens on a high failure rate over a
  * minimum volume, fails fast while open, and lets one probe through after the reset timeout.
  */
 @Injectable()
 export class EndpointBreakers {
-  private readonly breakers = new Map<string, CircuitBreaker<[() => Promise<unknown>], unknown>>();
+  private readonly breakers = new Map<string, Breaker>();
 
   constructor(
     @Inject(DISPATCHER_SETTINGS) private readonly settings: DispatcherSettings,
@@ -55,6 +59,26 @@ export class EndpointBreakers {
     }
   }
 
+  /**
+   * Drops the breakers of subscriptions not in `live` (deleted ones), with their timers and series: the map and
+   * the per-subscription series stay bounded by the subscriptions that exist.
+   */
+  retain(live: ReadonlySet<string>): void {
+    for (const [subscriptionId, breaker] of this.breakers) {
+      if (live.has(subscriptionId)) continue;
+      breaker.shutdown();
+      this.breakers.delete(subscriptionId);
+    }
+    this.metrics.breakerState.retain(live);
+    this.countStates();
+  }
+
+  private countStates(): void {
+    const counts = { closed: 0, half_open: 0, open: 0 };
+    for (const breaker of this.breakers.values()) counts[stateOf(breaker)]++;
+    for (const [state, count] of Object.entries(counts)) this.metrics.breakers.set({ state }, count);
+  }
+
   private breaker(subscriptionId: string) {
     let breaker = this.breakers.get(subscriptionId);
     if (!breaker) {
@@ -66,12 +90,15 @@ export class EndpointBreakers {
         rollingCountTimeout: config.BREAKER_ROLLING_WINDOW_MS,
         resetTimeout: config.BREAKER_RESET_TIMEOUT_MS,
       });
-      const state = (value: number) => () =>
-        this.metrics.breakerState.set({ subscription_id: subscriptionId }, value);
+      const state = (value: number) => () => {
+        this.metrics.breakerState.set(subscriptionId, value);
+        this.countStates();
+      };
       breaker.on('close', state(0));
       breaker.on('halfOpen', state(1));
       breaker.on('open', state(2));
       this.breakers.set(subscriptionId, breaker);
+      this.countStates();
     }
     return breaker;
   }

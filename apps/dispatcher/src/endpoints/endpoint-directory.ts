@@ -2,12 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PrismaService, SubscriptionStatus } from '@smart-dairy/db';
 import { SecretCipher } from '@smart-dairy/secret-crypto';
 import { LOGGER, type Logger, type SubscriptionChangeListener } from '@smart-dairy/service-kit';
+import { openEndpointSigning, type EndpointSigning, type StoredSigning } from './endpoint-signing';
 
 export interface Endpoint {
   subscriptionId: string;
   url: string;
-  /** The current signing secret, decrypted (never logged); null when the key ring cannot open it. */
-  secret: string | null;
+  /** Scheme, secrets and custom headers, decrypted; null when the key ring cannot open them. */
+  signing: EndpointSigning | null;
   active: boolean;
   ratePerSecond: number | null;
 }
@@ -16,8 +17,9 @@ const ENTRY_TTL_MS = 60_000;
 
 /**
  * Endpoint settings by subscription id, loaded in bulk on first use and kept in memory. An
- * announcement on `subscriptions.changes` drops the entry, so a new URL, a rotated secret or a
- * disable takes effect on the next delivery; the TTL bounds staleness if one is missed.
+ * announcement on `subscriptions.changes` drops the entry, so a new URL, a rotated secret, a new scheme,
+ * new custom headers or a disable takes effect on the next delivery; the TTL bounds staleness if one is
+ * missed.
  */
 @Injectable()
 export class EndpointDirectory implements SubscriptionChangeListener {
@@ -51,6 +53,10 @@ export class EndpointDirectory implements SubscriptionChangeListener {
           id: true,
           url: true,
           secretCiphertext: true,
+          previousSecretCiphertext: true,
+          previousSecretExpiresAt: true,
+          signatureScheme: true,
+          customHeaders: true,
           status: true,
           rateLimitPerSecond: true,
           deletedAt: true,
@@ -67,7 +73,7 @@ export class EndpointDirectory implements SubscriptionChangeListener {
               : {
                   subscriptionId: row.id,
                   url: row.url,
-                  secret: this.openSecret(row.id, row.secretCiphertext),
+                  signing: this.openSigning(row),
                   active: row.status === SubscriptionStatus.active,
                   ratePerSecond: row.rateLimitPerSecond,
                 },
@@ -77,14 +83,15 @@ export class EndpointDirectory implements SubscriptionChangeListener {
     return new Map(subscriptionIds.map((id) => [id, this.entries.get(id)?.endpoint ?? null]));
   }
 
-  private openSecret(subscriptionId: string, ciphertext: string): string | null {
+  private openSigning(row: StoredSigning): EndpointSigning | null {
     try {
-      return this.cipher.decrypt(ciphertext, { subscriptionId, slot: 'current' });
+      return openEndpointSigning(this.cipher, row);
     } catch (error) {
-      // Its deliveries wait (parked) until the key ring is fixed, rather than failing every batch.
+      // Its deliveries wait (parked) until the key ring is fixed, rather than failing every batch. The
+      // errors name what failed, never a secret or a header value.
       this.logger.error(
-        { subscriptionId, err: error },
-        'cannot decrypt the signing secret of a subscription',
+        { subscriptionId: row.id, err: error },
+        'cannot open the signing secrets or custom headers of a subscription',
       );
       return null;
     }

@@ -19,7 +19,9 @@ const SHED_CHECK_INTERVAL_MS = 1_000;
 
 /**
  * The delivery task topics. Tasks finish out of order, seconds after they were read: the transport
- * pauses partitions past the in-flight budgets and commits below the lowest unfinished task.
+ * pauses partitions past the in-flight budgets and commits below the lowest unfinished task. Tasks are
+ * keyed by subscription and the three topics co-partitioned, so one replica holds all of a
+ * subscription's tasks and its limits (concurrency, rate, breaker) hold across the group.
  */
 @KafkaController()
 export class DeliveryTasksController implements OnApplicationBootstrap {
@@ -33,6 +35,12 @@ export class DeliveryTasksController implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
+    this.transport.on('rebalancing', (consumer) => {
+      if (consumer === DELIVERY_CONSUMER) this.intake.pauseForRebalance();
+    });
+    this.transport.on('joined', (consumer, assigned) => {
+      if (consumer === DELIVERY_CONSUMER) this.intake.keepOnly(assigned);
+    });
     this.jobs.schedule(
       { name: 'shed-stalled-deliveries', run: async () => this.shedWhileHeldBack() },
       { everyMs: SHED_CHECK_INTERVAL_MS, unref: true },
@@ -42,6 +50,7 @@ export class DeliveryTasksController implements OnApplicationBootstrap {
   @EventPattern(DELIVERY_CONSUMER, {
     topics: DELIVERY_TOPICS,
     completion: 'tracked',
+    assignment: 'co-partitioned',
     maxWaitTimeInMs: 50,
   } satisfies ConsumerOptions)
   async take(@Payload() records: KafkaRecord[], @Ctx() context: KafkaBatchContext): Promise<void> {
@@ -51,7 +60,12 @@ export class DeliveryTasksController implements OnApplicationBootstrap {
       const decoded = deliveryTaskCodec.decode(record.value);
       if (decoded.ok) {
         const source = { topic: record.topic, partition: record.partition, offset: record.offset };
-        tasks.push({ task: decoded.value, source, finished: () => context.complete(record.offset) });
+        tasks.push({
+          task: decoded.value,
+          source,
+          trace: record.trace,
+          finished: () => context.complete(record.offset),
+        });
       } else {
         unreadable.push(record.offset);
         this.logger.error(

@@ -34,7 +34,8 @@ export class RetryScheduler implements OnApplicationBootstrap {
     for (;;) {
       const due = await this.claim();
       if (due.length === 0) return released;
-      // Tasks name the deliveries only: the dispatcher reads each one again when it takes the task.
+      // Tasks name the deliveries only: the dispatcher reads each one again when it takes the task. Their
+      // headers carry the trace context kept with each, so the attempt joins the delivery's trace.
       await publishDeliveryTasks(this.kafka, due);
       released += due.length;
       if (due.length < this.settings.config.SCHEDULER_BATCH_SIZE) return released;

@@ -37,6 +37,11 @@ export const EntryPage = z.object({
 });
 export type EntryPage = z.output<typeof EntryPage>;
 
+interface StatusCount {
+  status: ReviewStatus;
+  count: number;
+}
+
 @Injectable()
 export class EntryQueries {
   constructor(private readonly prisma: PrismaService) {}
@@ -77,6 +82,17 @@ export class EntryQueries {
   async summary(id: string): Promise<EntrySummary | undefined> {
     const row = await this.prisma.deadLetterEntry.findUnique({ where: { id }, select: SUMMARY_COLUMNS });
     return row ? summaryOf(row) : undefined;
+  }
+
+  /**
+   * Entries per review status, each counted up to `limit`: one bounded walk of the (review_status, moved_at)
+   * index per status, however many entries pile up.
+   */
+  statusCounts(limit: number): Promise<StatusCount[]> {
+    return this.prisma.$queryRaw<StatusCount[]>`
+      SELECT s."status", (SELECT count(*) FROM (
+        SELECT 1 FROM "dead_letter_entries" WHERE "review_status" = s."status" LIMIT ${limit}) AS e)::int AS "count"
+      FROM unnest(enum_range(NULL::"ReviewStatus")) AS s("status")`;
   }
 
   private async counts(filter: EntryFilter): Promise<EntryCounts> {

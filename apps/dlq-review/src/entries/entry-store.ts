@@ -1,21 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService, ReviewStatus } from '@smart-dairy/db';
 import type { DeadLetter } from '@smart-dairy/messages';
+import { abandonDeadLetterReplay, startDeadLetterReplay, type ReplayRow } from '@smart-dairy/replay';
 import { entryWhere, type EntryFilter } from './entry-filter';
 import { entryIdOf, payloadOf } from './entry-view';
 
-/** What a replay needs of an entry to name its delivery in a task. */
-export const REPLAY_COLUMNS = {
-  id: true,
-  deliveryId: true,
-  subscriptionId: true,
-  priority: true,
-} as const satisfies Prisma.DeadLetterEntrySelect;
-
-export type ReplayRow = Prisma.DeadLetterEntryGetPayload<{ select: typeof REPLAY_COLUMNS }>;
-
-/** Statuses an entry may be replayed from, and archived from: never while a replay is in flight. */
-export const REPLAYABLE: readonly ReviewStatus[] = [ReviewStatus.pending];
+/** Statuses an entry may be archived from: never while a replay is in flight. */
 export const ARCHIVABLE: readonly ReviewStatus[] = [ReviewStatus.pending, ReviewStatus.resolved];
 
 // Timestamps are written as UTC explicitly: the columns have no zone, the session might have one.
@@ -76,40 +66,15 @@ export class EntryStore {
   }
 
   /**
-   * Moves the pending ones among `ids` to retrying and returns them, and records the replay request on
-   * their deliveries in the same transaction: the dispatcher sends a replay task only while it is there
-   * (docs/protocol.md#dead-letter-queue-and-replay).
+   * Moves the replayable ones among `ids` to retrying and returns them, with the replay request recorded on
+   * their deliveries (`startDeadLetterReplay`, the transition a subscription's recover shares).
    */
   startReplay(ids: readonly string[], now: Date): Promise<ReplayRow[]> {
-    return this.prisma.$transaction(async (tx) => {
-      const rows = await tx.deadLetterEntry.updateManyAndReturn({
-        where: { id: { in: [...ids] }, reviewStatus: { in: [...REPLAYABLE] } },
-        data: { reviewStatus: ReviewStatus.retrying, replayCount: { increment: 1 }, lastReplayedAt: now },
-        select: REPLAY_COLUMNS,
-      });
-      await tx.delivery.updateMany({
-        where: { id: { in: rows.map((row) => row.deliveryId) } },
-        data: { replayRequestedAt: now },
-      });
-      return rows;
-    });
+    return startDeadLetterReplay(this.prisma, { id: { in: [...ids] } }, now);
   }
 
-  /**
-   * Takes back replays whose tasks never reached Kafka, so the entries can be replayed again, with the
-   * requests made at `requestedAt` that nothing answered yet.
-   */
-  async abandonReplay(rows: readonly ReplayRow[], requestedAt: Date): Promise<void> {
-    await this.prisma.$transaction([
-      this.prisma.deadLetterEntry.updateMany({
-        where: { id: { in: rows.map((row) => row.id) }, reviewStatus: ReviewStatus.retrying },
-        data: { reviewStatus: ReviewStatus.pending, replayCount: { decrement: 1 } },
-      }),
-      this.prisma.delivery.updateMany({
-        where: { id: { in: rows.map((row) => row.deliveryId) }, replayRequestedAt: requestedAt },
-        data: { replayRequestedAt: null },
-      }),
-    ]);
+  abandonReplay(rows: readonly ReplayRow[], requestedAt: Date): Promise<void> {
+    return abandonDeadLetterReplay(this.prisma, rows, requestedAt);
   }
 
   async archive(ids: readonly string[], now: Date): Promise<number> {

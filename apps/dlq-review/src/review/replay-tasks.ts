@@ -1,28 +1,20 @@
 import { Injectable } from '@nestjs/common';
+import { PrismaService } from '@smart-dairy/db';
 import { KafkaClient } from '@smart-dairy/kafka';
-import { publishDeliveryTasks, type DeliveryTask } from '@smart-dairy/messages';
-import type { ReplayRow } from '../entries/entry-store';
-
-/**
- * A replay names the delivery, marked `replay`: the dispatcher sends what Postgres holds for it, whatever
- * its status, under the same delivery id (so the same `X-Webhook-ID`), with a fresh retry budget, as long
- * as the request `EntryStore.startReplay` recorded is there.
- */
-export function replayTaskOf(row: ReplayRow): DeliveryTask {
-  return {
-    deliveryId: row.deliveryId,
-    subscriptionId: row.subscriptionId,
-    priority: row.priority,
-    replay: true,
-  };
-}
+import { publishResends, type ReplayRow } from '@smart-dairy/replay';
 
 @Injectable()
 export class ReplayTasks {
-  constructor(private readonly kafka: KafkaClient) {}
+  constructor(
+    private readonly kafka: KafkaClient,
+    private readonly prisma: PrismaService,
+  ) {}
 
-  /** One produce request for all, keyed by subscription id like every delivery task. */
+  /**
+   * One produce request for all, keyed by subscription id like every delivery task; while tracing is on,
+   * each replay starts a new trace linked to its delivery's (`publishResends`).
+   */
   async send(rows: readonly ReplayRow[]): Promise<void> {
-    await publishDeliveryTasks(this.kafka, rows.map(replayTaskOf));
+    await publishResends(this.prisma, this.kafka, 'dlq_replay', rows);
   }
 }

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma, PrismaService, type ApiKey, type ReviewStatus } from '@smart-dairy/db';
 import { NotFoundProblem, ProblemError } from '@smart-dairy/http-problem';
+import { REPLAYABLE } from '@smart-dairy/replay';
 import { z } from 'zod';
 import { DLQ_REVIEW_CONFIG, type DlqReviewConfig } from '../config';
 import type { EntryFilter } from '../entries/entry-filter';
 import { EntryQueries } from '../entries/entry-queries';
-import { ARCHIVABLE, EntryStore, REPLAYABLE } from '../entries/entry-store';
+import { ARCHIVABLE, EntryStore } from '../entries/entry-store';
 import type { EntrySummary } from '../entries/entry-view';
 import { DlqMetrics } from '../dlq-metrics';
 import { ReplayTasks } from './replay-tasks';

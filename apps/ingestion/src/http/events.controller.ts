@@ -2,6 +2,7 @@ import { Controller, Headers, Req, UseGuards } from '@nestjs/common';
 import { ApiKeyGuard, authenticatedKey } from '@smart-dairy/api-auth';
 import { Endpoint } from '@smart-dairy/http-api';
 import { ProblemError } from '@smart-dairy/http-problem';
+import { traceContextFrom } from '@smart-dairy/tracing';
 import type { Request } from 'express';
 import { EVENT_ROUTES as routes } from './event.routes';
 import { IDEMPOTENCY_KEY_PROBLEM } from './event.schemas';
@@ -20,6 +21,12 @@ export class EventsController {
     }
     const parsed = routes.publish.headers.safeParse(headers);
     if (!parsed.success) throw new ProblemError('bad_request', IDEMPOTENCY_KEY_PROBLEM);
-    return this.intake.accept(req.rawBody, authenticatedKey(req), parsed.data['idempotency-key']);
+    return this.intake.accept(
+      req.rawBody,
+      authenticatedKey(req),
+      parsed.data['idempotency-key'],
+      // A producer that traces its own work continues its trace through the platform.
+      traceContextFrom(req.headers),
+    );
   }
 }

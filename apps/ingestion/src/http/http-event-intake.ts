@@ -10,6 +10,7 @@ import {
   type EventAsWritten,
   type EventType,
 } from '@smart-dairy/schemas';
+import type { TraceContext } from '@smart-dairy/tracing';
 import { createHash } from 'node:crypto';
 import { EVENT_ROUTES } from './event.routes';
 import type { AcceptedEventView } from './event.schemas';
@@ -32,7 +33,13 @@ export class HttpEventIntake implements OnApplicationShutdown {
     private readonly prisma: PrismaService,
   ) {}
 
-  async accept(rawBody: Buffer, apiKey: ApiKey, idempotencyKey: string | undefined): Promise<IntakeResponse> {
+  /** `trace`: the request's own trace context, which the event's trace continues. */
+  async accept(
+    rawBody: Buffer,
+    apiKey: ApiKey,
+    idempotencyKey: string | undefined,
+    trace?: TraceContext,
+  ): Promise<IntakeResponse> {
     const parsed = parseInputMessage(rawBody);
     if (!parsed.ok) throw new ValidationProblem(parsed.problems, INVALID_EVENT);
     // Operator alerts would be forgeable by any producer key otherwise (docs/security.md).
@@ -59,7 +66,7 @@ export class HttpEventIntake implements OnApplicationShutdown {
       (idempotencyKey === undefined
         ? assignEventId()
         : `evt_${sha256(`${apiKey.id}\n${idempotencyKey}`).slice(0, 32)}`);
-    await this.publish(event.event, parsed.asWritten, id);
+    await this.publish(event.event, parsed.asWritten, id, trace);
     const response: IntakeResponse = new Reply(EVENT_ROUTES.publish.status, {
       id,
       event: event.event,
@@ -88,9 +95,14 @@ export class HttpEventIntake implements OnApplicationShutdown {
   }
 
   /** The producer's own text of data and timestamp goes on, so subscribers receive the bytes it sent. */
-  private async publish(type: EventType, { dataJson, timestamp }: EventAsWritten, id: string): Promise<void> {
+  private async publish(
+    type: EventType,
+    { dataJson, timestamp }: EventAsWritten,
+    id: string,
+    trace: TraceContext | undefined,
+  ): Promise<void> {
     try {
-      await this.publisher.publishJson(type, dataJson, { id, timestamp });
+      await this.publisher.publishJson(type, dataJson, { id, timestamp, trace });
     } catch (error) {
       // The body passed, but what is sent is serialised anew with the id: a body at the size limit may
       // no longer fit.

@@ -7,6 +7,7 @@ import { SubscriptionView } from '../subscriptions/subscription-view';
 import type { AcceptedEvent } from './accepted-event';
 import { EventStore } from './event-store';
 import { fanOut, type NewDelivery } from './fan-out';
+import { IngestSpans } from './ingest-spans';
 import { IngestionMetrics } from './ingestion-metrics';
 import type { RawMessage } from './raw-message';
 import { quarantineRecord, validateMessages } from './validate';
@@ -15,6 +16,7 @@ import { quarantineRecord, validateMessages } from './validate';
  * One batch from a category topic, end to end: validate, quarantine, deduplicate, persist,
  * hand off. It resolves only when everything is durable in Postgres and acknowledged by Kafka,
  * so the caller may commit the batch's offsets; it throws (and nothing is committed) otherwise.
+ * While tracing is on, `IngestSpans` follows each event through it.
  */
 @Injectable()
 export class EventBatchProcessor {
@@ -28,19 +30,35 @@ export class EventBatchProcessor {
 
   async process(messages: readonly RawMessage[]): Promise<void> {
     if (messages.length === 0) return;
+    const spans = IngestSpans.start(messages, this.kafka.settings.topicPrefix);
+    try {
+      await this.ingest(messages, spans);
+    } catch (error) {
+      spans?.failed(error);
+      throw error;
+    }
+    spans?.end();
+  }
+
+  private async ingest(messages: readonly RawMessage[], spans: IngestSpans | undefined): Promise<void> {
     this.metrics.batchSize.observe(messages.length);
     for (const m of messages) this.metrics.consumed.inc({ topic: m.topic });
 
     const { accepted, invalid } = validateMessages(messages, this.kafka.settings.topicPrefix);
+    spans?.accepted(accepted);
+    spans?.quarantined(invalid, 'invalid');
     await this.quarantine(invalid);
 
     const { fresh, duplicates, conflicts } = await this.store.storeEvents(accepted);
+    spans?.duplicates(duplicates);
     for (const d of duplicates) {
       this.metrics.deduplicated.inc({ event_type: d.event.event });
       this.logger.debug({ eventId: d.id, ...d.source }, 'duplicate event id, no new deliveries');
     }
+    spans?.quarantined(conflicts, 'id_conflict');
     await this.quarantineConflicts(messages, conflicts);
-    const owed = await this.store.storeDeliveries(fanOut(fresh, (type) => this.subscriptions.match(type)));
+    const deliveries = fanOut(fresh, (event) => this.subscriptions.match(event));
+    const owed = await this.store.storeDeliveries(spans ? spans.traced(deliveries) : deliveries);
     await this.handOff(owed);
     for (const e of fresh) this.metrics.accepted.inc({ event_type: e.event.event });
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DeliveryStatus, PrismaService, SubscriptionOrdering } from '@smart-dairy/db';
+import { DeliveryStatus, PrismaService, SubscriptionOrdering, SubscriptionStatus } from '@smart-dairy/db';
 import { categoryOf } from '@smart-dairy/schemas';
 import { INGESTION_CONFIG, type IngestionConfig } from '../config';
 import type { AcceptedEvent } from './accepted-event';
@@ -100,48 +100,66 @@ export class EventStore {
   }
 
   /**
-   * Inserts the deliveries that do not exist yet and returns the tasks still owed to the
-   * dispatcher: all of them except deliveries that already reached a final state. A delivery to a
-   * subscription with per_key ordering gets its event's key and position in the same statement, as
+   * Inserts the deliveries that do not exist yet and returns the tasks owed to the dispatcher: those of
+   * deliveries still to be sent (`pending` or `retrying`), new or not. Postgres, not the subscription
+   * view, decides what each subscription gets: nothing once it is deleted, and while it is disabled a
+   * `waiting` delivery with no task, sent when it is enabled (apps/subscriptions/src/backlog). The disabled
+   * subscriptions' rows are locked `FOR SHARE` for the statement, so an enable waits for it to commit and
+   * then finds every delivery it made waiting; one that commits first is seen here as enabled. A delivery
+   * to a subscription with per_key ordering gets its event's key and position in the same statement, as
    * Postgres has the subscription then (docs/protocol.md#ordered-delivery); a keyless event is unordered.
    */
   async storeDeliveries(tasks: readonly NewDelivery[]): Promise<NewDelivery[]> {
     if (tasks.length === 0) return [];
-    const inserted = await this.prisma.$queryRaw<{ id: string }[]>`
+    const inserted = await this.prisma.$queryRaw<{ id: string; status: DeliveryStatus }[]>`
+      WITH "held" AS MATERIALIZED (
+        SELECT "id" FROM "subscriptions"
+        WHERE "id" = ANY(${[...new Set(tasks.map((t) => t.subscriptionId))]}::text[])
+          AND "status" = ${SubscriptionStatus.disabled}::"SubscriptionStatus" AND "deleted_at" IS NULL
+        ORDER BY "id"
+        FOR SHARE
+      )
       INSERT INTO "deliveries" ("id", "event_category", "event_id", "subscription_id", "event_type", "priority",
-        "status", "next_attempt_at", "created_at", "updated_at", "order_key", "order_partition", "order_offset")
+        "status", "next_attempt_at", "created_at", "updated_at", "trace_context", "order_key", "order_partition",
+        "order_offset")
       SELECT v.id, split_part(v.event_type, '.', 1), v.event_id, v.subscription_id, v.event_type, v.priority::"Priority",
-        ${DeliveryStatus.pending}::"DeliveryStatus",
-        (now() AT TIME ZONE 'UTC') + make_interval(secs => ${this.config.PENDING_DELIVERY_LEASE_MS / 1000}::float8),
-        now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC',
-        CASE WHEN ordered."id" IS NOT NULL THEN v.key END,
-        CASE WHEN ordered."id" IS NOT NULL THEN v.partition END,
-        CASE WHEN ordered."id" IS NOT NULL THEN v.event_offset END
+        CASE WHEN h."id" IS NULL THEN ${DeliveryStatus.pending} ELSE ${DeliveryStatus.waiting} END::"DeliveryStatus",
+        CASE WHEN h."id" IS NULL THEN
+          (now() AT TIME ZONE 'UTC') + make_interval(secs => ${this.config.PENDING_DELIVERY_LEASE_MS / 1000}::float8)
+        END,
+        now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', v.trace_context::jsonb,
+        CASE WHEN s."ordering" = ${SubscriptionOrdering.per_key}::"SubscriptionOrdering" AND v.key IS NOT NULL THEN v.key END,
+        CASE WHEN s."ordering" = ${SubscriptionOrdering.per_key}::"SubscriptionOrdering" AND v.key IS NOT NULL
+          THEN v.partition END,
+        CASE WHEN s."ordering" = ${SubscriptionOrdering.per_key}::"SubscriptionOrdering" AND v.key IS NOT NULL
+          THEN v.event_offset END
       FROM unnest(
         ${tasks.map((t) => t.deliveryId)}::text[],
         ${tasks.map((t) => t.eventId)}::text[],
         ${tasks.map((t) => t.subscriptionId)}::text[],
         ${tasks.map((t) => t.eventType)}::text[],
         ${tasks.map((t) => t.priority)}::text[],
+        ${tasks.map((t) => (t.trace ? JSON.stringify(t.trace) : null))}::text[],
         ${tasks.map((t) => t.position.key)}::text[],
         ${tasks.map((t) => t.position.partition)}::int[],
         ${tasks.map((t) => t.position.offset)}::bigint[]
-      ) AS v(id, event_id, subscription_id, event_type, priority, key, partition, event_offset)
-      LEFT JOIN "subscriptions" AS ordered ON ordered."id" = v.subscription_id AND v.key IS NOT NULL
-        AND ordered."ordering" = ${SubscriptionOrdering.per_key}::"SubscriptionOrdering"
+      ) AS v(id, event_id, subscription_id, event_type, priority, trace_context, key, partition, event_offset)
+      JOIN "subscriptions" AS s ON s."id" = v.subscription_id AND s."deleted_at" IS NULL
+      LEFT JOIN "held" AS h ON h."id" = v.subscription_id
       ON CONFLICT DO NOTHING
-      RETURNING "id"`;
-    if (inserted.length === tasks.length) return [...tasks];
+      RETURNING "id", "status"`;
+    const owed = new Set(
+      inserted.filter((row) => row.status === DeliveryStatus.pending).map((row) => row.id),
+    );
     const insertedIds = new Set(inserted.map((row) => row.id));
-    const existing = tasks.filter((t) => !insertedIds.has(t.deliveryId));
-    const finished = await this.prisma.delivery.findMany({
-      where: {
-        id: { in: existing.map((t) => t.deliveryId) },
-        status: { in: [DeliveryStatus.delivered, DeliveryStatus.dead_lettered] },
-      },
-      select: { id: true },
-    });
-    const done = new Set(finished.map((row) => row.id));
-    return tasks.filter((t) => !done.has(t.deliveryId));
+    const existing = tasks.filter((t) => !insertedIds.has(t.deliveryId)).map((t) => t.deliveryId);
+    if (existing.length > 0) {
+      const unsent = await this.prisma.delivery.findMany({
+        where: { id: { in: existing }, status: { in: [DeliveryStatus.pending, DeliveryStatus.retrying] } },
+        select: { id: true },
+      });
+      for (const row of unsent) owed.add(row.id);
+    }
+    return tasks.filter((t) => owed.has(t.deliveryId));
   }
 }

@@ -1,7 +1,10 @@
 import type { IHeaders, KafkaRecord } from '@smart-dairy/kafka';
 
 /** A message as read from a category topic, before anything is known about its content. */
-export type RawMessage = Pick<KafkaRecord, 'topic' | 'partition' | 'offset' | 'key' | 'value' | 'headers'>;
+export type RawMessage = Pick<
+  KafkaRecord,
+  'topic' | 'partition' | 'offset' | 'key' | 'value' | 'headers' | 'trace'
+>;
 
 export function headersAsStrings(headers: IHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};

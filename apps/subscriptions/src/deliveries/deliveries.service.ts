@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DeliveryStatus, PrismaService, SubscriptionStatus } from '@smart-dairy/db';
+import { PrismaService, SubscriptionStatus } from '@smart-dairy/db';
 import { NotFoundProblem, ProblemError } from '@smart-dairy/http-problem';
 import { KafkaClient } from '@smart-dairy/kafka';
-import { publishDeliveryTasks } from '@smart-dairy/messages';
+import { publishResends, resendOf, retryRequest } from '@smart-dairy/replay';
 import { auditEntry } from '../audit/audit-entry';
 import { SUBSCRIPTIONS_CONFIG, type SubscriptionsConfig } from '../config';
 import type { Actor } from '../http/actor';
@@ -61,7 +61,9 @@ export class DeliveriesService {
    * Records a retry request on the delivery (docs/protocol.md#dead-letter-queue-and-replay), puts it back
    * to pending and hands the dispatcher a replay task for it, which it sends even if the delivery had
    * ended, as the next attempt of the same id. The row changes first: a task sent first could be
-   * delivered and then overwritten back to pending, or find no request and be refused.
+   * delivered and then overwritten back to pending, or find no request and be refused. While tracing is
+   * on, the retry starts a new trace linked to the delivery's, and the row keeps the new one for the
+   * retries that may follow.
    */
   async retry(id: string, actor: Actor): Promise<DeliveryView> {
     const found = DELIVERY_ID.test(id)
@@ -75,24 +77,17 @@ export class DeliveriesService {
     if (subscription.status !== SubscriptionStatus.active) {
       throw new ProblemError('conflict', 'The subscription is disabled: enable it before retrying.');
     }
+    const now = new Date();
     const [row] = await this.prisma.$transaction([
       this.prisma.delivery.update({
         where: { id },
-        data: {
-          status: DeliveryStatus.pending,
-          nextAttemptAt: pendingLeaseEnd(this.config),
-          replayRequestedAt: new Date(),
-          // Sent now, out of order (docs/protocol.md#ordered-delivery): it no longer waits for an earlier one.
-          waitingFor: null,
-        },
+        data: retryRequest(now, pendingLeaseEnd(this.config, now.getTime())),
       }),
       this.prisma.auditLogEntry.create({
         data: auditEntry(actor, 'delivery.retried', 'delivery', id, { previous_status: found.status }),
       }),
     ]);
-    await publishDeliveryTasks(this.kafka, [
-      { deliveryId: row.id, subscriptionId: row.subscriptionId, priority: row.priority, replay: true },
-    ]);
+    await publishResends(this.prisma, this.kafka, 'manual_retry', [resendOf(found)]);
     return deliveryView(row);
   }
 }

@@ -6,12 +6,19 @@ import { pageOf, pageQuery } from '../http/pagination';
 export const DELIVERY_ID = /^wh_[0-9a-f]{32}$/;
 export const RESPONSE_SNIPPET_LENGTH = 1024;
 
-const status = z.enum([
-  DeliveryStatus.pending,
-  DeliveryStatus.delivered,
-  DeliveryStatus.retrying,
-  DeliveryStatus.dead_lettered,
-]);
+const status = z
+  .enum([
+    DeliveryStatus.pending,
+    DeliveryStatus.delivered,
+    DeliveryStatus.retrying,
+    DeliveryStatus.dead_lettered,
+    DeliveryStatus.waiting,
+    DeliveryStatus.discarded,
+  ])
+  .describe(
+    '`waiting`: made while the subscription was disabled, sent once it is enabled; `discarded`: such a ' +
+      'delivery never sent (backlog discarded, or subscription deleted)',
+  );
 
 export const ListDeliveriesQuery = z.strictObject({
   status: status.optional(),

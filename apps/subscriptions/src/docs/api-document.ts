@@ -2,6 +2,7 @@ import { openApiDocument, type OpenApiDocument } from '@smart-dairy/http-api';
 import { API_KEY_ROUTES } from '../api-keys/api-key.routes';
 import { EVENT_TYPE_ROUTES } from '../catalog/event-types';
 import { DELIVERY_ROUTES } from '../deliveries/delivery.routes';
+import { RECOVERY_ROUTES } from '../recovery/recovery.routes';
 import { STATS_ROUTES } from '../stats/stats.routes';
 import { SUBSCRIPTION_ROUTES } from '../subscriptions/subscription.routes';
 
@@ -18,6 +19,7 @@ export function subscriptionsApiDocument(): OpenApiDocument {
       apiKeys: API_KEY_ROUTES,
       subscriptions: SUBSCRIPTION_ROUTES,
       deliveries: DELIVERY_ROUTES,
+      recovery: RECOVERY_ROUTES,
       stats: STATS_ROUTES,
       eventTypes: EVENT_TYPE_ROUTES,
     },

@@ -44,6 +44,13 @@ export const StatsView = z.object({
   delivered: count,
   retrying: count,
   dead_lettered: count,
+  waiting: count.describe('Made while the subscription was disabled: sent once it is enabled'),
+  discarded: count.describe(
+    'Waiting deliveries never sent: the backlog was discarded, or the subscription deleted',
+  ),
+  backlog: count.describe(
+    'Deliveries waiting now for the subscription to be enabled, created in the window or before',
+  ),
   failed_attempts: count.describe('Attempts of those deliveries that got no 2xx answer'),
   success_rate: z
     .number()

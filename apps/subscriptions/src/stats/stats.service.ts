@@ -5,7 +5,7 @@ import type { StatsView, StatsWindow } from './stats.schemas';
 
 /**
  * Delivery statistics over a window (docs/architecture.md#subscriptions-api): the deliveries created in it,
- * counted by their current status, and their failed attempts.
+ * counted by their current status, and their failed attempts; and the backlog, whatever its age.
  */
 @Injectable()
 export class StatsService {
@@ -14,7 +14,7 @@ export class StatsService {
   async stats({ since, until }: StatsWindow, subscriptionId?: string): Promise<StatsView> {
     if (subscriptionId !== undefined) await liveSubscription(this.prisma, subscriptionId);
     const deliveries: Prisma.DeliveryWhereInput = { subscriptionId, createdAt: { gte: since, lt: until } };
-    const [byStatus, failedAttempts] = await Promise.all([
+    const [byStatus, failedAttempts, backlog] = await Promise.all([
       this.prisma.delivery.groupBy({ by: ['status'], where: deliveries, _count: { _all: true } }),
       this.prisma.deliveryAttempt.count({
         where: {
@@ -22,6 +22,7 @@ export class StatsService {
           OR: [{ statusCode: null }, { statusCode: { lt: 200 } }, { statusCode: { gte: 300 } }],
         },
       }),
+      this.prisma.delivery.count({ where: { subscriptionId, status: DeliveryStatus.waiting } }),
     ]);
     const counts = Object.fromEntries(byStatus.map((row) => [row.status, row._count._all]));
     const count = (status: DeliveryStatus): number => counts[status] ?? 0;
@@ -34,6 +35,9 @@ export class StatsService {
       delivered: count(DeliveryStatus.delivered),
       retrying: count(DeliveryStatus.retrying),
       dead_lettered: count(DeliveryStatus.dead_lettered),
+      waiting: count(DeliveryStatus.waiting),
+      discarded: count(DeliveryStatus.discarded),
+      backlog,
       failed_attempts: failedAttempts,
       success_rate: successRate(
         count(DeliveryStatus.delivered),

@@ -1,6 +1,9 @@
 import type { Subscription } from '@smart-dairy/db';
+import type { FilterDocument } from '@smart-dairy/payload-filter';
+import { isSignatureScheme, type SignatureScheme } from '@smart-dairy/signing';
 import { z } from 'zod';
 import { isoOrNull } from '../http/fields';
+import { maskedHeaders } from './custom-headers';
 import type { SecretView, SubscriptionView } from './subscription.schemas';
 
 const storedMetadata = z.record(z.string(), z.string()).catch({});
@@ -15,6 +18,10 @@ export function subscriptionView(row: Subscription, rotationDue: boolean, now: D
     description: row.description,
     metadata: storedMetadata.parse(row.metadata),
     rate_limit_per_second: row.rateLimitPerSecond,
+    // Only ever written through the API, which accepts nothing but a valid filter.
+    filter: row.filter as FilterDocument | null,
+    signature_scheme: schemeOf(row),
+    custom_headers: maskedHeaders(row.customHeaders),
     ordering: row.ordering,
     disabled_reason: row.disabledReason,
     disabled_at: isoOrNull(row.disabledAt),
@@ -26,6 +33,14 @@ export function subscriptionView(row: Subscription, rotationDue: boolean, now: D
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
+}
+
+/** The row's signature scheme; the column's CHECK constraint allows no other value. */
+export function schemeOf(row: Pick<Subscription, 'signatureScheme'>): SignatureScheme {
+  if (!isSignatureScheme(row.signatureScheme)) {
+    throw new Error(`unknown signature scheme ${JSON.stringify(row.signatureScheme)} stored`);
+  }
+  return row.signatureScheme;
 }
 
 /** The previous secret's expiry while it still verifies; null once it has lapsed (or never existed). */

@@ -1,9 +1,11 @@
 import { routeTable } from '@smart-dairy/http-api';
-import { EmptyBody } from '../http/fields';
 import {
   CreateSubscriptionBody,
   CreatedSubscriptionView,
   DisableSubscriptionBody,
+  EnableSubscriptionBody,
+  FilterTestBody,
+  FilterTestView,
   ListSubscriptionsQuery,
   RotateSecretBody,
   SecretView,
@@ -12,6 +14,7 @@ import {
   TestDeliveryView,
   TestEventBody,
   UpdateSubscriptionBody,
+  UpdatedSubscriptionView,
 } from './subscription.schemas';
 
 const ONE = '/v1/subscriptions/:id';
@@ -43,9 +46,9 @@ export const SUBSCRIPTION_ROUTES = routeTable('Subscriptions', {
   update: {
     method: 'patch',
     path: ONE,
-    summary: 'Change some fields of a subscription',
+    summary: 'Change some fields of a subscription; choosing standard-webhooks may issue a new secret',
     body: UpdateSubscriptionBody,
-    response: SubscriptionView,
+    response: UpdatedSubscriptionView,
     problems: ['conflict'],
   },
   remove: {
@@ -66,8 +69,8 @@ export const SUBSCRIPTION_ROUTES = routeTable('Subscriptions', {
   enable: {
     method: 'post',
     path: `${ONE}/enable`,
-    summary: 'Resume deliveries to a subscription',
-    body: EmptyBody,
+    summary: 'Resume deliveries to a subscription: what waited while it was disabled is sent, or discarded',
+    body: EnableSubscriptionBody,
     response: SubscriptionView,
     problems: ['conflict'],
   },
@@ -93,5 +96,13 @@ export const SUBSCRIPTION_ROUTES = routeTable('Subscriptions', {
     status: 202,
     response: TestDeliveryView,
     problems: ['conflict'],
+  },
+  filterTest: {
+    method: 'post',
+    path: `${ONE}/filter-test`,
+    summary: 'Whether a sample event would reach the subscription, and what keeps it out; sends nothing',
+    scopes: ['read'],
+    body: FilterTestBody,
+    response: FilterTestView,
   },
 });

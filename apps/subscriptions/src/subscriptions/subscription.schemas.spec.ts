@@ -60,6 +60,53 @@ describe('subscription request bodies', () => {
     expect(problemPaths(UpdateSubscriptionBody, { url: null, events: null })).toEqual(['url', 'events']);
   });
 
+  it('takes a signature scheme and custom headers, in create and in update', () => {
+    const options = {
+      signature_scheme: 'standard-webhooks',
+      custom_headers: { Authorization: 'Bearer t0ken', 'X-Region': 'eu' },
+    };
+    expect(parseBody(CreateSubscriptionBody, { ...valid, ...options })).toEqual({
+      ...valid,
+      ...options,
+      ordering: 'none',
+    });
+    expect(parseBody(UpdateSubscriptionBody, options)).toEqual(options);
+    expect(parseBody(UpdateSubscriptionBody, { custom_headers: null })).toEqual({ custom_headers: null });
+  });
+
+  it.each([
+    ['an unknown scheme', { signature_scheme: 'hmac-sha1' }, ['signature_scheme']],
+    [
+      'reserved and malformed headers, each at its name',
+      {
+        custom_headers: {
+          'X-Webhook-Signature': 'sha256=forged',
+          'webhook-id': 'x',
+          Connection: 'close',
+          'Bad Name': 'v',
+          'X-Split': 'a\r\nb',
+          Authorization: 'Bearer fine',
+        },
+      },
+      [
+        'custom_headers["X-Webhook-Signature"]',
+        'custom_headers["webhook-id"]',
+        'custom_headers.Connection',
+        'custom_headers["Bad Name"]',
+        'custom_headers["X-Split"]',
+      ],
+    ],
+    [
+      'more than 20 headers',
+      { custom_headers: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`X-H${i}`, 'v'])) },
+      ['custom_headers'],
+    ],
+    ['a header value that is not text', { custom_headers: { 'X-A': 1 } }, ['custom_headers["X-A"]']],
+  ])('rejects %s', (_label, options, paths) => {
+    expect(problemPaths(CreateSubscriptionBody, { ...valid, ...options })).toEqual(paths);
+    expect(problemPaths(UpdateSubscriptionBody, options)).toEqual(paths);
+  });
+
   it.each([
     [{}, 86_400],
     [{ grace_period_seconds: 0 }, 0],

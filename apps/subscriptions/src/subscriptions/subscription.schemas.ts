@@ -1,4 +1,11 @@
-import { refineStorableText, validateFilter } from '@smart-dairy/schemas';
+import { FILTER_LIMITS, compileFilter, type FilterDocument } from '@smart-dairy/payload-filter';
+import {
+  MAX_CUSTOM_HEADERS,
+  customHeaderProblems,
+  refineStorableText,
+  validateFilter,
+} from '@smart-dairy/schemas';
+import { SIGNATURE_SCHEMES } from '@smart-dairy/signing';
 import { z } from 'zod';
 import { eventType, text, timestamp } from '../http/fields';
 import { pageOf, pageQuery } from '../http/pagination';
@@ -60,6 +67,55 @@ const ordering = z
       'order. Applies to events that arrive after the change. `none` (the default): sent as soon as possible.',
   )
   .meta({ examples: ['per_key'] });
+const FILTER_EXAMPLE: FilterDocument = {
+  'data.total': { $gte: 100 },
+  $or: [{ 'data.currency': 'EUR' }, { 'data.shipping.address.country': { $in: ['DE', 'AT'] } }],
+};
+
+// z.custom keeps the parsed JSON as it came; the filter library checks it and names each bad part.
+const payloadFilter = z
+  .custom<FilterDocument>()
+  .superRefine((value, ctx) => {
+    const compiled = compileFilter(value);
+    if (compiled.ok) return;
+    for (const { at, message } of compiled.problems) ctx.addIssue({ code: 'custom', path: [...at], message });
+  })
+  .meta({
+    type: 'object',
+    description:
+      'Only events that match are delivered. Keys are field paths (`event`, or `data.` and keys; array ' +
+      'elements by index: `data.items.0.sku`) mapped to a value or to operators ($eq, $neq, $gt, $gte, $lt, ' +
+      `$lte, $in, $nin, $exists, $prefix, $suffix); $and, $or and $not combine filters. At most ` +
+      `${FILTER_LIMITS.maxConditions} conditions, ${FILTER_LIMITS.maxDepth} levels of $and/$or/$not and ` +
+      `${FILTER_LIMITS.maxBytes} bytes of JSON (docs/protocol.md#payload-filters)`,
+    examples: [FILTER_EXAMPLE],
+  });
+/** What reads show for every custom header value; sent back in an update, it keeps the stored value. */
+export const MASKED_HEADER_VALUE = '********';
+
+const customHeaders = z
+  .record(z.string(), z.string())
+  .superRefine((headers, ctx) => {
+    for (const { path, message } of customHeaderProblems(headers)) {
+      ctx.addIssue({ code: 'custom', path: path === '' ? [] : [path], message });
+    }
+  })
+  .describe(
+    `Headers added to every attempt of every delivery, at most ${MAX_CUSTOM_HEADERS}: a name (RFC 7230 token) ` +
+      'and a value of printable ASCII (at most 1024 bytes). Values are stored encrypted and read back masked. ' +
+      'The platform keeps Content-*, User-Agent, Host, X-Event-Type, X-Webhook-*, webhook-*, Expect and the ' +
+      'hop-by-hop headers (Connection, Keep-Alive, Transfer-Encoding, TE, Trailer, Upgrade, Proxy-*) to itself.',
+  )
+  .meta({ examples: [{ Authorization: 'Bearer partner-gateway-token', 'X-Partner-Region': 'eu-west' }] });
+
+const signatureScheme = z
+  .enum(SIGNATURE_SCHEMES)
+  .describe(
+    '`smart-dairy` (the default): X-Webhook-Signature, `sha256=` HMAC of "timestamp.body". `standard-webhooks`: ' +
+      'Standard Webhooks v1, webhook-id, webhook-timestamp and webhook-signature, `v1,` HMAC of "id.timestamp.body", ' +
+      'one signature per valid secret during a rotation; its secret is whsec_ + standard base64',
+  )
+  .meta({ examples: ['standard-webhooks'] });
 
 export const CreateSubscriptionBody = z.strictObject({
   url,
@@ -67,6 +123,9 @@ export const CreateSubscriptionBody = z.strictObject({
   description: description.optional(),
   metadata: metadata.optional(),
   rate_limit_per_second: rateLimit.optional(),
+  filter: payloadFilter.optional(),
+  signature_scheme: signatureScheme.optional(),
+  custom_headers: customHeaders.optional(),
   ordering: ordering.default('none'),
 });
 export type CreateSubscriptionInput = z.output<typeof CreateSubscriptionBody>;
@@ -77,6 +136,21 @@ export const UpdateSubscriptionBody = z.strictObject({
   description: description.nullable().optional().describe('null removes it'),
   metadata: metadata.optional().describe('Replaces the whole map'),
   rate_limit_per_second: rateLimit.nullable().optional().describe('null removes the limit'),
+  filter: payloadFilter.nullable().optional().describe('null removes the filter'),
+  signature_scheme: signatureScheme
+    .optional()
+    .describe(
+      'Choosing standard-webhooks while the secret is not a Standard Webhooks key (every secret made for ' +
+        'smart-dairy) rotates it as rotate-secret does, with the default grace period: the answer has ' +
+        '`secret_rotated: true` and the new `secret`',
+    ),
+  custom_headers: customHeaders
+    .nullable()
+    .optional()
+    .describe(
+      `Replaces the whole set; null or {} removes them all. A value of "${MASKED_HEADER_VALUE}" (as reads show it) ` +
+        'keeps the value stored for that name',
+    ),
   ordering: ordering.optional(),
 });
 export type UpdateSubscriptionInput = z.output<typeof UpdateSubscriptionBody>;
@@ -84,6 +158,22 @@ export type UpdateSubscriptionInput = z.output<typeof UpdateSubscriptionBody>;
 export const DisableSubscriptionBody = z.strictObject({
   reason: text(500).optional().describe('Shown as disabled_reason'),
 });
+
+export const EnableSubscriptionBody = z
+  .strictObject({
+    discard_backlog: z
+      .boolean()
+      .default(false)
+      .describe(
+        'true: the deliveries that waited while it was disabled end as `discarded` instead of being sent',
+      ),
+  })
+  .meta({
+    description:
+      'Enabling sends the deliveries that waited while the subscription was disabled, in order of arrival, unless discard_backlog',
+    examples: [{ discard_backlog: true }],
+  });
+export type EnableSubscriptionInput = z.output<typeof EnableSubscriptionBody>;
 
 export const RotateSecretBody = z.strictObject({
   grace_period_seconds: z
@@ -103,6 +193,18 @@ export const SubscriptionView = z.object({
   description: z.string().nullable(),
   metadata: z.record(z.string(), z.string()),
   rate_limit_per_second: z.number().int().nullable(),
+  filter: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .meta({
+      description: 'The payload filter; null delivers every event of the types',
+      examples: [FILTER_EXAMPLE],
+    }),
+  signature_scheme: z.enum(SIGNATURE_SCHEMES),
+  custom_headers: z
+    .record(z.string(), z.literal(MASKED_HEADER_VALUE))
+    .describe('The names of the headers added to every attempt; their values are never shown')
+    .meta({ examples: [{ Authorization: MASKED_HEADER_VALUE, 'X-Partner-Region': MASKED_HEADER_VALUE }] }),
   ordering,
   disabled_reason: z.string().nullable(),
   disabled_at: timestamp.nullable(),
@@ -134,6 +236,16 @@ export const SecretView = z.object({
 });
 export type SecretView = z.output<typeof SecretView>;
 
+export const UpdatedSubscriptionView = SubscriptionView.extend({
+  secret_rotated: z
+    .boolean()
+    .describe(
+      'True when choosing standard-webhooks issued a new secret; the previous one verifies as after a rotation',
+    ),
+  secret: z.string().optional().describe('The new signing secret, present only when secret_rotated is true'),
+});
+export type UpdatedSubscriptionView = z.output<typeof UpdatedSubscriptionView>;
+
 export const CreatedSubscriptionView = SubscriptionView.extend({
   secret: z.string().describe('The signing secret; also at GET /v1/subscriptions/{id}/secret'),
 });
@@ -149,6 +261,30 @@ export const ListSubscriptionsQuery = z.strictObject({
 export type ListSubscriptionsInput = z.output<typeof ListSubscriptionsQuery>;
 
 export const TestEventBody = z.strictObject({ event: eventType });
+
+export const FilterTestBody = z.strictObject({
+  event: eventType,
+  data: z
+    .looseObject({})
+    .optional()
+    .describe("The event's data, not checked against its type's schema; the catalog sample when absent"),
+});
+export type FilterTestInput = z.output<typeof FilterTestBody>;
+
+export const FilterTestView = z.object({
+  matches: z.boolean().describe('Whether an event like this one would be delivered (whatever the status)'),
+  events_match: z.boolean().describe("The subscription's `events` select its type"),
+  filter_matches: z.boolean().describe('Its filter holds for the event; true without a filter'),
+  failed: z
+    .array(
+      z.object({
+        clause: z.string().describe('`events`, or the part of the filter: `filter["data.total"].$gte`'),
+        message: z.string(),
+      }),
+    )
+    .describe('What keeps the event out; empty when it matches'),
+});
+export type FilterTestView = z.output<typeof FilterTestView>;
 
 export const TestDeliveryView = z.object({
   delivery_id: z.string().describe('Watch it at GET /v1/deliveries/{id} once ingestion has created it'),

@@ -45,8 +45,7 @@ export class SubscriptionsController {
 
   @Endpoint(routes.enable)
   enable(@Param('id') id: string, @Req() req: Request) {
-    parseBody(routes.enable.body, jsonBody(req));
-    return this.subscriptions.enable(id, actorOf(req));
+    return this.subscriptions.enable(id, parseBody(routes.enable.body, jsonBody(req)), actorOf(req));
   }
 
   @Endpoint(routes.secret)
@@ -64,5 +63,10 @@ export class SubscriptionsController {
   test(@Param('id') id: string, @Req() req: Request) {
     const { event } = parseBody(routes.test.body, jsonBody(req));
     return this.subscriptions.sendTest(id, event, actorOf(req));
+  }
+
+  @Endpoint(routes.filterTest)
+  filterTest(@Param('id') id: string, @Req() req: Request) {
+    return this.subscriptions.testFilter(id, parseBody(routes.filterTest.body, jsonBody(req)));
   }
 }

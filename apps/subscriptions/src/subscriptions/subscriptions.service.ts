@@ -17,29 +17,38 @@ import {
   matchesFilter,
   type EventType,
 } from '@smart-dairy/schemas';
-import { SecretCipher } from '@smart-dairy/secret-crypto';
+import { SecretCipher, sealHeaders } from '@smart-dairy/secret-crypto';
 import { LOGGER, type Logger } from '@smart-dairy/service-kit';
-import { generateSecret, rotateSecret } from '@smart-dairy/signing';
+import { DEFAULT_SIGNATURE_SCHEME, generateSecret } from '@smart-dairy/signing';
 import { randomBytes } from 'node:crypto';
 import { auditEntry } from '../audit/audit-entry';
+import { BacklogRelease } from '../backlog/backlog-release.job';
+import { BacklogStore, DISCARDED_BECAUSE } from '../backlog/backlog-store';
 import { SUBSCRIPTIONS_CONFIG, type SubscriptionsConfig } from '../config';
 import { pendingLeaseEnd } from '../deliveries/pending-lease';
 import type { Actor } from '../http/actor';
 import { NEWEST_FIRST, after, toPage, type Page } from '../http/pagination';
 import { RotationPolicy } from '../secrets/rotation-policy';
 import { ChangeAnnouncer } from './change-announcer';
+import { headersToStore, sealedHeadersUpdate } from './custom-headers';
 import { EndpointUrlPolicy } from './endpoint-url-policy';
+import { filterTest } from './filter-test';
 import { liveSubscription } from './live-subscription';
+import { rotation, schemeChange } from './secret-changes';
 import type {
   CreateSubscriptionInput,
   CreatedSubscriptionView,
+  EnableSubscriptionInput,
+  FilterTestInput,
+  FilterTestView,
   ListSubscriptionsInput,
   SecretView,
   SubscriptionView,
   TestDeliveryView,
   UpdateSubscriptionInput,
+  UpdatedSubscriptionView,
 } from './subscription.schemas';
-import { previousSecretExpiry, secretView, subscriptionView } from './subscription-view';
+import { previousSecretExpiry, schemeOf, secretView, subscriptionView } from './subscription-view';
 
 type Change = SubscriptionChange['change'];
 
@@ -52,6 +61,8 @@ export class SubscriptionsService {
     private readonly rotation: RotationPolicy,
     private readonly announcer: ChangeAnnouncer,
     private readonly kafka: KafkaClient,
+    private readonly backlog: BacklogStore,
+    private readonly backlogRelease: BacklogRelease,
     @Inject(SUBSCRIPTIONS_CONFIG) private readonly config: SubscriptionsConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -59,7 +70,9 @@ export class SubscriptionsService {
   async create(input: CreateSubscriptionInput, actor: Actor): Promise<CreatedSubscriptionView> {
     const url = this.urls.normalize(input.url);
     const id = `wh_sub_${randomBytes(12).toString('hex')}`;
-    const secret = generateSecret();
+    const scheme = input.signature_scheme ?? DEFAULT_SIGNATURE_SCHEME;
+    const secret = generateSecret(scheme);
+    const headers = headersToStore(input.custom_headers ?? {}, () => []);
     const [row] = await this.prisma.$transaction([
       this.prisma.subscription.create({
         data: {
@@ -69,14 +82,20 @@ export class SubscriptionsService {
           description: input.description,
           metadata: input.metadata,
           rateLimitPerSecond: input.rate_limit_per_second,
+          filter: input.filter,
           ordering: input.ordering,
           secretCiphertext: this.cipher.encrypt(secret, { subscriptionId: id, slot: 'current' }),
+          signatureScheme: scheme,
+          customHeaders: sealHeaders(this.cipher, id, headers),
         },
       }),
       this.prisma.auditLogEntry.create({
+        // Header names only: their values may be credentials.
         data: auditEntry(actor, 'subscription.created', 'subscription', id, {
           events: input.events,
           ordering: input.ordering,
+          signature_scheme: scheme,
+          custom_headers: headers.map(([name]) => name),
         }),
       }),
     ]);
@@ -103,21 +122,44 @@ export class SubscriptionsService {
     return this.view(await liveSubscription(this.prisma, id));
   }
 
-  async update(id: string, input: UpdateSubscriptionInput, actor: Actor): Promise<SubscriptionView> {
+  async update(id: string, input: UpdateSubscriptionInput, actor: Actor): Promise<UpdatedSubscriptionView> {
     const url = input.url === undefined ? undefined : this.urls.normalize(input.url);
-    const row = await this.change(id, actor, 'updated', () => ({
-      url,
-      events: input.events,
-      description: input.description,
-      metadata: input.metadata,
-      rateLimitPerSecond: input.rate_limit_per_second,
-      ordering: input.ordering,
-    }));
-    return this.view(row);
+    const issued: { secret?: string } = {};
+    const row = await this.change(id, actor, 'updated', (current) => {
+      const scheme = schemeChange(this.cipher, current, input.signature_scheme, new Date());
+      issued.secret = scheme.newSecret;
+      return {
+        url,
+        events: input.events,
+        description: input.description,
+        metadata: input.metadata,
+        rateLimitPerSecond: input.rate_limit_per_second,
+        ordering: input.ordering,
+        filter: input.filter === null ? Prisma.DbNull : input.filter,
+        customHeaders: sealedHeadersUpdate(this.cipher, current, input.custom_headers),
+        ...scheme.update,
+      };
+    });
+    return {
+      ...this.view(row),
+      secret_rotated: issued.secret !== undefined,
+      ...(issued.secret !== undefined && { secret: issued.secret }),
+    };
   }
 
+  /** Its waiting deliveries are discarded after it is gone (BacklogRelease). */
   async remove(id: string, actor: Actor): Promise<void> {
-    await this.change(id, actor, 'deleted', () => ({ deletedAt: new Date() }));
+    await this.change(
+      id,
+      actor,
+      'deleted',
+      () => ({ deletedAt: new Date() }),
+      async (tx) => {
+        await this.backlog.markDue(tx, id);
+        return {};
+      },
+    );
+    this.backlogRelease.wake();
   }
 
   async disable(id: string, reason: string | undefined, actor: Actor): Promise<SubscriptionView> {
@@ -133,14 +175,40 @@ export class SubscriptionsService {
     return this.view(row);
   }
 
-  async enable(id: string, actor: Actor): Promise<SubscriptionView> {
+  /**
+   * The deliveries that waited while it was disabled are then sent in order of arrival (BacklogRelease), or
+   * discarded. Discarding goes in batches while it is still disabled, so none of them can be released
+   * meanwhile; the last few, made since, go in the transaction that enables it, after which ingestion
+   * makes no more (EventStore.storeDeliveries).
+   */
+  async enable(
+    id: string,
+    { discard_backlog }: EnableSubscriptionInput,
+    actor: Actor,
+  ): Promise<SubscriptionView> {
+    await liveSubscription(this.prisma, id);
+    const discardedBefore = discard_backlog
+      ? await this.backlog.discardInBatches(id, DISCARDED_BECAUSE.enabled)
+      : 0;
     // A fresh start: failingSince would otherwise count the old failures against the endpoint again.
-    const row = await this.change(id, actor, 'enabled', () => ({
-      status: SubscriptionStatus.active,
-      disabledReason: null,
-      disabledAt: null,
-      failingSince: null,
-    }));
+    const row = await this.change(
+      id,
+      actor,
+      'enabled',
+      () => ({
+        status: SubscriptionStatus.active,
+        disabledReason: null,
+        disabledAt: null,
+        failingSince: null,
+      }),
+      async (tx) => {
+        await this.backlog.markDue(tx, id);
+        if (!discard_backlog) return {};
+        const discarded = discardedBefore + (await this.backlog.discard(tx, id, DISCARDED_BECAUSE.enabled));
+        return { discard_backlog: true, discarded };
+      },
+    );
+    this.backlogRelease.wake();
     return this.view(row);
   }
 
@@ -158,23 +226,7 @@ export class SubscriptionsService {
       id,
       actor,
       'secret_rotated',
-      (current) => {
-        const rotated = rotateSecret(
-          { current: this.cipher.decrypt(current.secretCiphertext, { subscriptionId: id, slot: 'current' }) },
-          { now, graceSeconds },
-        );
-        return {
-          secretCiphertext: this.cipher.encrypt(rotated.current, { subscriptionId: id, slot: 'current' }),
-          secretRotatedAt: now,
-          ...('previous' in rotated && {
-            previousSecretCiphertext: this.cipher.encrypt(rotated.previous, {
-              subscriptionId: id,
-              slot: 'previous',
-            }),
-            previousSecretExpiresAt: rotated.previousExpiresAt,
-          }),
-        };
-      },
+      (current) => rotation(this.cipher, current, schemeOf(current), graceSeconds, now).update,
       { grace_period_seconds: graceSeconds },
     );
     return this.secretView(row);
@@ -239,18 +291,26 @@ export class SubscriptionsService {
     return { delivery_id: deliveryId, event_id: eventId, event: type };
   }
 
+  /** Whether an event like this one would reach the subscription, and what keeps it out; nothing is sent. */
+  async testFilter(id: string, { event, data }: FilterTestInput): Promise<FilterTestView> {
+    const row = await liveSubscription(this.prisma, id);
+    return filterTest(row, { event, data: data ?? EVENT_CATALOG[event].sample });
+  }
+
   /**
    * Applies a change and its audit row in one transaction, then announces it; a change that
    * changes nothing is neither recorded nor announced. The update is conditional on the row
    * being unchanged since it was read, so concurrent changes cannot silently overwrite each
-   * other (the loser gets 409 and can retry).
+   * other (the loser gets 409 and can retry). `details` may be a step of the transaction, after the
+   * update, that returns them.
    */
   private async change(
     id: string,
     actor: Actor,
     change: Change,
     data: (current: Subscription) => Prisma.SubscriptionUpdateManyMutationInput,
-    details: Prisma.InputJsonObject = {},
+    details:
+      Prisma.InputJsonObject | ((tx: Prisma.TransactionClient) => Promise<Prisma.InputJsonObject>) = {},
   ): Promise<Subscription> {
     const { row, changed } = await this.prisma.$transaction(async (tx) => {
       const current = await liveSubscription(tx, id);
@@ -264,8 +324,9 @@ export class SubscriptionsService {
       if (count === 0) {
         throw new ProblemError('conflict', 'The subscription was changed concurrently; try again.');
       }
+      const more = typeof details === 'function' ? await details(tx) : details;
       await tx.auditLogEntry.create({
-        data: auditEntry(actor, `subscription.${change}`, 'subscription', id, { ...details, fields }),
+        data: auditEntry(actor, `subscription.${change}`, 'subscription', id, { ...more, fields }),
       });
       return { row: await tx.subscription.findUniqueOrThrow({ where: { id } }), changed: true };
     });

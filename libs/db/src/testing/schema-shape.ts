@@ -196,6 +196,7 @@ function renderDefault(value: string, field: Field, type: string, model: Model):
   if (/^-?\d+$/.test(value)) return value;
   if (value === '[]' && field.list) return `ARRAY[]::${type.replace('[]', '')}[]`;
   if (field.type === 'Json' && value.startsWith('"')) return `'${JSON.parse(value) as string}'::jsonb`;
+  if (field.type === 'String' && value.startsWith('"')) return `'${JSON.parse(value) as string}'::text`;
   if (type.startsWith('"')) return `'${value}'::${type}`;
   throw new Error(`unsupported default ${value} on ${model.name}.${field.name}`);
 }

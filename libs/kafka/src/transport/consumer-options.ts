@@ -1,4 +1,5 @@
 import { BaseRpcContext } from '@nestjs/microservices';
+import type { TraceContext } from '@smart-dairy/tracing';
 import type { IHeaders } from 'kafkajs';
 import type { TopicName } from '../topics';
 import type { FlowBudgets } from './flow-control';
@@ -22,6 +23,12 @@ export interface ConsumerOptions {
    * the consumer's budgets and commits below the lowest unfinished offset.
    */
   completion?: 'chunks' | 'tracked';
+  /**
+   * `round-robin` (the default) spreads every topic's partitions over the members on its own.
+   * `co-partitioned`: partition N of every topic goes to the same member, so messages keyed alike on
+   * several topics (a subscription's tasks of every priority) are all read by one replica.
+   */
+  assignment?: 'round-robin' | 'co-partitioned';
   maxWaitTimeInMs?: number;
 }
 
@@ -46,6 +53,8 @@ export interface KafkaRecord {
   value: Buffer | null;
   headers?: IHeaders;
   timestamp: string;
+  /** The trace its `traceparent`/`tracestate` headers continue; only while tracing is on. */
+  trace?: TraceContext;
 }
 
 export interface BatchInfo {

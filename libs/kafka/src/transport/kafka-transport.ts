@@ -1,5 +1,6 @@
 import type { OnModuleDestroy } from '@nestjs/common';
 import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
+import { traceContextFrom } from '@smart-dairy/tracing';
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { isObservable, lastValueFrom } from 'rxjs';
@@ -11,6 +12,7 @@ import {
   type ConsumerTuning,
   type KafkaRecord,
 } from './consumer-options';
+import { coPartitionedAssigners } from './co-partitioned-assigner';
 import { FlowControl, type TopicPartition } from './flow-control';
 
 const DEFAULT_CHUNK_SIZE = 500;
@@ -27,9 +29,16 @@ interface RunningConsumer {
   commitTimer?: NodeJS.Timeout;
 }
 
-type JoinListener = (consumer: string) => void;
+/** A consumer (by name) joined its group and now holds `assigned`: at start and after every rebalance. */
+type JoinListener = (consumer: string, assigned: readonly TopicPartition[]) => void;
+/**
+ * A consumer (by name) learnt that its group is rebalancing and is about to rejoin. The group hands
+ * partitions to other members only after this member rejoined, so work stopped here has stopped
+ * before any other member can start it.
+ */
+type RebalanceListener = (consumer: string) => void;
 
-type TransportEvents = { joined: JoinListener };
+type TransportEvents = { joined: JoinListener; rebalancing: RebalanceListener };
 
 /**
  * A Nest transport that runs every Kafka consumer of a service. Each `@EventPattern(name, options)`
@@ -46,7 +55,10 @@ export class KafkaTransport
   implements CustomTransportStrategy, OnModuleDestroy
 {
   private readonly running: RunningConsumer[] = [];
-  private readonly joinListeners: JoinListener[] = [];
+  private readonly listeners: { [E in keyof TransportEvents]: TransportEvents[E][] } = {
+    joined: [],
+    rebalancing: [],
+  };
   private stopping = false;
 
   /**
@@ -72,9 +84,9 @@ export class KafkaTransport
     }
   }
 
-  /** `joined`: a consumer (by name) joined its group, at start and after every rebalance. */
+  /** See JoinListener and RebalanceListener. */
   on<E extends keyof TransportEvents>(event: E, callback: TransportEvents[E]): void {
-    this.joinListeners.push(callback);
+    (this.listeners[event] as TransportEvents[E][]).push(callback);
   }
 
   unwrap<T>(): T {
@@ -129,7 +141,10 @@ export class KafkaTransport
     }
     if (handler.next) throw new Error(`two Kafka handlers share the consumer name ${name}`);
     const tuning = this.tuning[name] ?? {};
-    const consumerConfig = { maxWaitTimeInMs: options.maxWaitTimeInMs ?? 100 };
+    const consumerConfig = {
+      maxWaitTimeInMs: options.maxWaitTimeInMs ?? 100,
+      ...(options.assignment === 'co-partitioned' && { partitionAssigners: coPartitionedAssigners }),
+    };
     const consumer =
       options.scope === 'replica'
         ? this.kafka.replicaConsumer(`${this.service}-${name}`, consumerConfig)
@@ -142,12 +157,15 @@ export class KafkaTransport
   private async start(running: RunningConsumer): Promise<void> {
     const { consumer, options, flow, name } = running;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      flow?.retain(
-        Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
-          partitions.map((partition) => ({ topic, partition })),
-        ),
+      const assigned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
+        partitions.map((partition) => ({ topic, partition })),
       );
-      for (const listener of this.joinListeners) listener(name);
+      flow?.retain(assigned);
+      for (const listener of this.listeners.joined) listener(name, assigned);
+    });
+    // kafkajs emits this synchronously just before it rejoins.
+    consumer.on(consumer.events.REBALANCING, () => {
+      for (const listener of this.listeners.rebalancing) listener(name);
     });
     await consumer.connect();
     await consumer.subscribe({
@@ -233,6 +251,7 @@ export class KafkaTransport
       value: m.value,
       headers: m.headers,
       timestamp: m.timestamp,
+      trace: traceContextFrom(m.headers),
     }));
     const context = new KafkaBatchContext([
       { topic: batch.topic, partition: batch.partition, offsetLag: batch.offsetLag(), heartbeat, complete },

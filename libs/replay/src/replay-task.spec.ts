@@ -1,6 +1,6 @@
 import { Priority } from '@smart-dairy/db';
 import { deliveryTaskCodec } from '@smart-dairy/messages';
-import { replayTaskOf } from './replay-tasks';
+import { replayTaskOf } from './replay-task';
 
 const row = {
   id: `dlq_${'a'.repeat(32)}`,
