@@ -80,7 +80,8 @@ export class DeliveryIntake {
       this.endpoints.lookup(incoming.map((i) => i.task.subscriptionId)),
     ]);
     const held = await this.ordering.holdBack(rows);
-    for (const { task, source, trace, finished } of incoming) {
+    for (const item of incoming) {
+      const { task, source, trace, finished } = item;
       const partition = partitionKey(source);
       // Read before a rebalance took the partition away: its next owner has it.
       if (this.owned && !this.owned.has(partition)) {
@@ -101,10 +102,9 @@ export class DeliveryIntake {
         continue;
       }
       if (this.sending.has(task.deliveryId)) {
-        this.behind.set(task.deliveryId, [
-          ...(this.behind.get(task.deliveryId) ?? []),
-          { task, source, finished },
-        ]);
+        const waiting = this.behind.get(task.deliveryId);
+        if (waiting) waiting.push(item);
+        else this.behind.set(task.deliveryId, [item]);
         continue;
       }
       const { delivery, state } = decision;
