@@ -10,7 +10,9 @@ import {
   storeDelivery,
   storeEvent,
   uniquePrefix,
+  unboundedWalk,
 } from '@smart-dairy/testing';
+import { ingestionSweeps } from '../src/retention/ingestion-retention';
 
 jest.setTimeout(120_000);
 
@@ -87,4 +89,11 @@ describe('ingestion retention: events and idempotency records', () => {
     const left = await prisma.idempotencyRecord.findMany({ where: { scopeKeyId: 'key_retention' } });
     expect(left.map((r) => r.key)).toEqual(['recent']);
   });
+
+  it.each(ingestionSweeps({ EVENT_RETENTION_MS: HOUR, IDEMPOTENCY_RETENTION_MS: HOUR }))(
+    'walks $table along an index, one batch per step however many share a time',
+    async (sweep) => {
+      expect(await unboundedWalk(prisma, sweep)).toEqual([]);
+    },
+  );
 });

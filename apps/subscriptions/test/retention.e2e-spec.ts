@@ -9,9 +9,11 @@ import {
   storeDelivery,
   uniquePrefix,
   verdictsAfterSweeps,
+  unboundedWalk,
 } from '@smart-dairy/testing';
 import { randomBytes } from 'node:crypto';
 import { startSubscriptions } from './api-client';
+import { adminSweeps } from '../src/retention/admin-retention';
 
 jest.setTimeout(120_000);
 
@@ -117,5 +119,15 @@ describe('subscriptions retention: audit log, API keys, deleted subscriptions', 
       ),
     );
     expect(kept).toEqual(expected);
+  });
+
+  it.each(
+    adminSweeps({
+      AUDIT_LOG_RETENTION_MS: HOUR,
+      API_KEY_RETENTION_MS: HOUR,
+      DELETED_SUBSCRIPTION_RETENTION_MS: HOUR,
+    }),
+  )('walks $table along an index, one batch per step however many share a time', async (sweep) => {
+    expect(await unboundedWalk(prisma, sweep)).toEqual([]);
   });
 });

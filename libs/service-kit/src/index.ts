@@ -8,7 +8,7 @@ export { GAUGE_COUNT_LIMIT, RefreshedGauges } from './refreshed-gauges';
 export type { CheckResult, ReadinessReport } from './readiness';
 export { ReadinessService } from './readiness.service';
 export { RetentionJobs } from './retention-jobs';
-export { periodBefore, type RetentionSweep, type SweepKeyColumn } from './retention-sweep';
+export { periodBefore, sweepStatement, type RetentionSweep, type SweepKeyColumn } from './retention-sweep';
 export { ServiceKitModule, type ServiceKitConfig, type ServiceKitOptions } from './service-kit.module';
 export { LOGGER, READINESS_CHECKS, SERVICE_NAME, type ReadinessCheck } from './tokens';
 export { startService, type StartServiceOptions } from './start-service';

@@ -10,6 +10,7 @@ export {
   type RetentionCase,
   type StoredEventKey,
 } from './retention-fixtures';
+export { unboundedWalk } from './unbounded-walk';
 export { createApiKeyRow, createSubscriptionRow, type SubscriptionFixture } from './factories';
 export { TEST_PARTITIONS, connectTestKafka, limitMessageBytes, serviceEnv, uniquePrefix } from './test-kafka';
 export { SUITE_DATABASE_PREFIX, connectTestPrisma } from './test-prisma';
