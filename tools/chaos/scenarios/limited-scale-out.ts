@@ -2,6 +2,7 @@ import { AssignerProtocol, Partitioners } from 'kafkajs';
 import type { EventType } from '@smart-dairy/schemas';
 import type { ChaosStack } from '../chaos-stack';
 import type { Measurements } from '../report';
+import { recordStalls, type Stall } from '../util';
 import { until, type Scenario } from './scenario';
 
 const LIMIT_PER_SECOND = 20;
@@ -21,8 +22,8 @@ const TYPES: readonly EventType[] = [
   'user.updated',
 ];
 
-/** When each run started its load, and killed the replica that held the subscription. */
-const timeline = new WeakMap<ChaosStack, { start: number; killed: number }>();
+/** When each run started its load and killed the replica that held the subscription; the receiver's stalls. */
+const timeline = new WeakMap<ChaosStack, { start: number; killed: number; stalls: Stall[] }>();
 
 /**
  * Scenario 10: a subscription limited to 20 requests/s is offered 60 events/s of every priority while
@@ -43,14 +44,17 @@ export const limitedScaleOut: Scenario = {
   settleMs: 150_000,
   async run(stack: ChaosStack): Promise<Measurements> {
     const start = Date.now();
+    const receiver = recordStalls();
     const load = stack.load({ ratePerSecond: OFFERED_PER_SECOND, durationMs: LOAD_MS, types: TYPES });
     await until(start, SECOND_JOINS_AT_MS);
     await stack.addDispatcher();
     await until(start, OWNER_KILLED_AT_MS);
     const owner = await ownerOf(stack, stack.subscriptionOf(PATH));
-    timeline.set(stack, { start, killed: Date.now() });
+    const killed = Date.now();
     await stack.stopService(owner, 'SIGKILL');
     await load;
+    receiver.stop();
+    timeline.set(stack, { start, killed, stalls: receiver.stalls });
     return { 'killed-dispatcher': stack.dispatchers.indexOf(owner) };
   },
   afterSettle(stack) {
@@ -58,7 +62,11 @@ export const limitedScaleOut: Scenario = {
       .hits(PATH)
       .map((r) => r.receivedAt)
       .sort((a, b) => a - b);
-    const { start, killed } = timeline.get(stack) ?? { start: Number.NaN, killed: Number.NaN };
+    const { start, killed, stalls } = timeline.get(stack) ?? {
+      start: Number.NaN,
+      killed: Number.NaN,
+      stalls: [],
+    };
     const resumed = times.find((t) => t > killed) ?? Number.NaN;
     const spanMs = (times.at(-1) ?? 0) - (times[0] ?? 0);
     const fullest = fullestWindow(times, 1_000);
@@ -67,6 +75,12 @@ export const limitedScaleOut: Scenario = {
       'max-requests-in-1s': fullest.count,
       // Against the second replica joining at 8 s and the kill at 30 s.
       'fullest-window-at-ms': fullest.from - start,
+      // The receiver shares its process with the load; a stall of it bunches the timestamps it takes.
+      'receiver-stall-near-fullest-window-ms': longestStall(
+        stalls,
+        fullest.from - 1_000,
+        fullest.from + 1_000,
+      ),
       'takeover-ms': resumed - killed,
       'requests-per-second': round((times.length / spanMs) * 1000),
       'requests-per-second-outside-takeover': round((times.length / (spanMs - (resumed - killed))) * 1000),
@@ -88,6 +102,11 @@ export function fullestWindow(sorted: readonly number[], windowMs: number): { co
       fullest = { count: last - first + 1, from: sorted[first] as number };
   }
   return fullest;
+}
+
+/** The longest of `stalls` that overlaps [from, to], in ms; 0 for none. */
+function longestStall(stalls: readonly Stall[], from: number, to: number): number {
+  return Math.max(0, ...stalls.filter((s) => s.to >= from && s.from <= to).map((s) => s.to - s.from));
 }
 
 function round(value: number): number {
