@@ -15,6 +15,7 @@ import {
   type ReceivedDelivery,
 } from '@smart-dairy/testing';
 import pino from 'pino';
+import { ArrivalProxy } from './arrival-proxy';
 import { chaosBroker } from './chaos-broker';
 import { createChaosDatabase } from './chaos-database';
 import { computeLedger, type ExpectedPair, type Ledger, type Receipt } from './ledger';
@@ -27,6 +28,8 @@ export interface EndpointPlan {
   /** What the endpoint does, request by request (the last behaviour repeats); 200 when omitted. */
   script?: Behaviour[];
   rateLimitPerSecond?: number;
+  /** Requests pass through an ArrivalProxy, whose times `arrivals(path)` gives. */
+  timedArrivals?: boolean;
   /** Ordered delivery per key (docs/protocol.md#ordered-delivery); unordered when omitted. */
   ordering?: SubscriptionOrdering;
 }
@@ -101,6 +104,7 @@ export class ChaosStack {
   private readonly published: PublishedEvent[] = [];
   private readonly segments: ScriptSegment[] = [];
   private readonly stopping = new Set<ServiceProcess>();
+  private readonly proxies = new Map<string, ArrivalProxy>();
   private deadLetters!: TopicReader;
   private dropDatabase: () => Promise<void> = async () => undefined;
   private env: NodeJS.ProcessEnv = {};
@@ -159,9 +163,15 @@ export class ChaosStack {
     this.dropDatabase = database.drop;
     await this.receiver.start();
     for (const plan of this.options.endpoints) {
+      let url = this.receiver.url(plan.path);
+      if (plan.timedArrivals) {
+        const proxy = await ArrivalProxy.start(new URL(url).origin);
+        this.proxies.set(plan.path, proxy);
+        url = `${proxy.origin}/${plan.path}`;
+      }
       const row = await createSubscriptionRow(this.prisma, {
         events: plan.events,
-        url: this.receiver.url(plan.path),
+        url,
         rateLimitPerSecond: plan.rateLimitPerSecond,
         ordering: plan.ordering,
       });
@@ -286,6 +296,13 @@ export class ChaosStack {
     );
   }
 
+  /** When each request to an endpoint planned with `timedArrivals` reached it, in arrival order. */
+  arrivals(path: string): readonly number[] {
+    const proxy = this.proxies.get(path);
+    if (!proxy) throw new Error(`endpoint ${path} was not planned with timedArrivals`);
+    return proxy.arrivals;
+  }
+
   /** Every request received, as the ledger sees it, with where and when. */
   receipts(): TimedReceipt[] {
     const hitIndex = new Map<string, number>();
@@ -368,6 +385,7 @@ export class ChaosStack {
     await Promise.all(this.services.filter(Boolean).map((s) => this.stopService(s, 'SIGTERM')));
     await this.deadLetters?.stop();
     await this.receiver.stop();
+    for (const proxy of this.proxies.values()) proxy.stop();
     await this.kafka?.disconnect();
     await this.dropDatabase();
   }
