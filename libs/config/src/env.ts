@@ -90,8 +90,13 @@ export const retentionEnv = {
   RETENTION_INTERVAL_MS: durationMs(10 * 60_000),
   /** Rows one retention statement looks at, at most (and so deletes, at most). */
   RETENTION_BATCH_SIZE: positiveInt(1_000),
-  /** The pause between two statements of a sweep, which leaves the database to the delivery path. */
+  /** The shortest pause between two statements of a sweep, which leaves the database to the delivery path. */
   RETENTION_BATCH_PAUSE_MS: durationMs(50),
+  /**
+   * The share of its time a sweep may spend in its statements: after one that took t ms it pauses at least
+   * t x (1 - share) / share, so a database slowed by load slows the purge with it.
+   */
+  RETENTION_BUSY_SHARE: z.coerce.number().gt(0).max(1).default(0.2),
 } as const;
 
 export type RetentionEnv = z.infer<z.ZodObject<typeof retentionEnv>>;

@@ -83,7 +83,7 @@ export class RetentionJobs implements OnApplicationBootstrap {
     const started = performance.now();
     const { deleted, complete } = await sweepInSteps(
       (after) => this.step(sweep, after, settings.RETENTION_BATCH_SIZE, now),
-      { pauseMs: settings.RETENTION_BATCH_PAUSE_MS, stopping },
+      { pauseMs: settings.RETENTION_BATCH_PAUSE_MS, busyShare: settings.RETENTION_BUSY_SHARE, stopping },
     );
     if (complete) this.completeSweeps.inc({ table: sweep.table });
     if (deleted > 0) {

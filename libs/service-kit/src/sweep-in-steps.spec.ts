@@ -22,7 +22,7 @@ describe('sweepInSteps', () => {
       { deleted: 0, next: ['2026-01-02 00:00:00', 'b'] },
       { deleted: 2 },
     );
-    await expect(sweepInSteps(step, { pauseMs: 0, stopping: running() })).resolves.toEqual({
+    await expect(sweepInSteps(step, { pauseMs: 0, busyShare: 1, stopping: running() })).resolves.toEqual({
       deleted: 5,
       complete: true,
     });
@@ -31,7 +31,7 @@ describe('sweepInSteps', () => {
 
   it('ends, incomplete, when another replica holds the table', async () => {
     const { step } = scripted({ deleted: 4, next: ['k'] }, 'locked');
-    await expect(sweepInSteps(step, { pauseMs: 0, stopping: running() })).resolves.toEqual({
+    await expect(sweepInSteps(step, { pauseMs: 0, busyShare: 1, stopping: running() })).resolves.toEqual({
       deleted: 4,
       complete: false,
     });
@@ -44,7 +44,7 @@ describe('sweepInSteps', () => {
       stop.abort();
       return { deleted: 1, next: ['k'] };
     });
-    await expect(sweepInSteps(step, { pauseMs: 0, stopping: stop.signal })).resolves.toEqual({
+    await expect(sweepInSteps(step, { pauseMs: 0, busyShare: 1, stopping: stop.signal })).resolves.toEqual({
       deleted: 1,
       complete: false,
     });
@@ -55,8 +55,33 @@ describe('sweepInSteps', () => {
     jest.useFakeTimers();
     try {
       const { step } = scripted({ deleted: 1, next: ['k'] }, { deleted: 1 });
-      const sweep = sweepInSteps(step, { pauseMs: 1_000, stopping: running() });
+      const sweep = sweepInSteps(step, { pauseMs: 1_000, busyShare: 1, stopping: running() });
       await jest.advanceTimersByTimeAsync(999);
+      expect(step).toHaveBeenCalledTimes(1);
+      await jest.advanceTimersByTimeAsync(1);
+      await expect(sweep).resolves.toEqual({ deleted: 2, complete: true });
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('pauses longer after a slow step, keeping the steps to their share of the time', async () => {
+    jest.useFakeTimers();
+    try {
+      let clock = 0;
+      const outcomes: StepOutcome[] = [{ deleted: 1, next: ['k'] }, { deleted: 1 }];
+      const step = jest.fn(async () => {
+        clock += 300;
+        return outcomes.shift() as StepOutcome;
+      });
+      // A quarter of the time: after 300 ms busy, 900 ms of pause, more than the 50 ms floor.
+      const sweep = sweepInSteps(step, {
+        pauseMs: 50,
+        busyShare: 0.25,
+        stopping: running(),
+        now: () => clock,
+      });
+      await jest.advanceTimersByTimeAsync(899);
       expect(step).toHaveBeenCalledTimes(1);
       await jest.advanceTimersByTimeAsync(1);
       await expect(sweep).resolves.toEqual({ deleted: 2, complete: true });

@@ -9,6 +9,7 @@ export const FAST_RETENTION: NodeJS.ProcessEnv = {
   RETENTION_INTERVAL_MS: '200',
   RETENTION_BATCH_SIZE: '2',
   RETENTION_BATCH_PAUSE_MS: '0',
+  RETENTION_BUSY_SHARE: '1',
 };
 
 /** The instant `ms` before now. */
