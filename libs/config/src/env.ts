@@ -88,8 +88,11 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
 export const retentionEnv = {
   /** How often each table's sweep runs; 0 turns retention off. */
   RETENTION_INTERVAL_MS: durationMs(10 * 60_000),
-  /** Rows one retention statement looks at, at most (and so deletes, at most). */
-  RETENTION_BATCH_SIZE: positiveInt(1_000),
+  /**
+   * Rows one retention statement looks at, at most (and so deletes, at most). Small enough that one statement,
+   * deleting a delivery with its attempts across their indexes, stays short beside a delivery's own writes.
+   */
+  RETENTION_BATCH_SIZE: positiveInt(250),
   /** The shortest pause between two statements of a sweep, which leaves the database to the delivery path. */
   RETENTION_BATCH_PAUSE_MS: durationMs(50),
   /**
