@@ -246,8 +246,18 @@ export async function isolation(
   { events, timeoutMs }: { events: number; timeoutMs: number },
 ): Promise<IsolationResult> {
   const { endpoints, load } = await prepare(ctx, 's3');
-  const [stuck, ...healthy] = endpoints.paths as [string, ...string[]];
-  const [stuckId, ...healthyIds] = endpoints.subscriptionIds as [string, ...string[]];
+  const partition = (id: string) => deliveryPartition(id, ctx.deliveryPartitions);
+  // The hung endpoint shares its partition with a healthy one whenever two subscriptions share one:
+  // the case isolation has to hold in, and the same in every run rather than when the ids fall so.
+  const partitions = endpoints.subscriptionIds.map(partition);
+  const stuckAt = Math.max(
+    0,
+    partitions.findIndex((p) => partitions.filter((q) => q === p).length > 1),
+  );
+  const stuck = endpoints.paths[stuckAt] as string;
+  const stuckId = endpoints.subscriptionIds[stuckAt] as string;
+  const healthy = endpoints.paths.filter((_, i) => i !== stuckAt);
+  const healthyIds = endpoints.subscriptionIds.filter((_, i) => i !== stuckAt);
   ctx.receiver.answer(stuck, 'hang');
   const before = ctx.receiver.receipts(stuck).length;
   ctx.log(`S3: publishing ${events} events, one endpoint never answers`);
@@ -258,7 +268,6 @@ export async function isolation(
   const attemptLatencyMs = await ctx.records.attemptLatency(healthyIds);
   const stuckEndpointRequests = ctx.receiver.receipts(stuck).length - before;
   await unsubscribe(ctx, endpoints);
-  const partition = (id: string) => deliveryPartition(id, ctx.deliveryPartitions);
   const sharingPartition = healthyIds.filter((id) => partition(id) === partition(stuckId)).length;
   return { healthy: { ...result, attemptLatencyMs }, stuckEndpointRequests, sharingPartition, events };
 }
