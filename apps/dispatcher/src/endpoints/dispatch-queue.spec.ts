@@ -110,7 +110,7 @@ describe('DispatchQueue', () => {
     }
   });
 
-  it('sheds the long waiters of an endpoint that cannot catch up, and only those', async () => {
+  it('sheds every waiting job of an endpoint that finishes nothing once one has waited too long', async () => {
     let now = 0;
     const log: string[] = [];
     const queue = new DispatchQueue({ globalLimit: 10, endpointLimit: 1, now: () => now });
@@ -123,14 +123,61 @@ describe('DispatchQueue', () => {
     const healthy = controllable('healthy', 'high', log);
     queue.submit(healthy.job);
     now = 6_000;
-    expect(queue.shedStalled(4_000)).toBe(2);
-    expect(log).toEqual(['hanging:high', 'healthy:high', 'shed hanging:high', 'shed hanging:low']);
-    expect(queue.size).toEqual({ running: 2, queued: 1 });
-    // The running job is untouched; the young one still runs once the slot frees.
+    // The young job is shed with the old ones: it would have waited behind them as long.
+    expect(queue.shedStalled(4_000)).toBe(3);
+    expect(log).toEqual([
+      'hanging:high',
+      'healthy:high',
+      'shed hanging:high',
+      'shed hanging:high',
+      'shed hanging:low',
+    ]);
+    expect(queue.size).toEqual({ running: 2, queued: 0 });
+    // The running job is untouched, and the endpoint takes new jobs once its slot frees.
     hanging.finish();
     await flush();
-    expect(log.at(-1)).toBe('hanging:high');
-    expect(queue.size).toEqual({ running: 2, queued: 0 });
+    queue.submit(controllable('hanging', 'low', log).job);
+    expect(log.at(-1)).toBe('hanging:low');
+  });
+
+  it('waits for a long waiter before shedding, then sheds what arrives while the endpoint stays behind', () => {
+    let now = 0;
+    const log: string[] = [];
+    const queue = new DispatchQueue({ globalLimit: 10, endpointLimit: 1, now: () => now });
+    queue.submit(controllable('hanging', 'high', log).job);
+    queue.submit(controllable('hanging', 'high', log).job);
+    now = 1_000;
+    // Behind, but nothing has waited 4 s yet: a burst it may still clear.
+    expect(queue.shedStalled(4_000)).toBe(0);
+    now = 5_500;
+    expect(queue.shedStalled(4_000)).toBe(1);
+    // Still finishing nothing: a new job is shed at the next call, not 4 s later.
+    queue.submit(controllable('hanging', 'medium', log).job);
+    now = 6_500;
+    expect(queue.shedStalled(4_000)).toBe(1);
+    expect(log).toEqual(['hanging:high', 'shed hanging:high', 'shed hanging:medium']);
+  });
+
+  it('keeps the jobs its pace starts within the wait, in the order they run, and sheds the rest', async () => {
+    let now = 0;
+    const log: string[] = [];
+    const queue = new DispatchQueue({ globalLimit: 10, endpointLimit: 1, now: () => now });
+    const first = controllable('slow', 'high', log);
+    const second = controllable('slow', 'high', log);
+    queue.submit(first.job);
+    queue.submit(second.job);
+    for (let i = 0; i < 3; i++) queue.submit(controllable('slow', 'high', log).job);
+    for (let i = 0; i < 8; i++) queue.submit(controllable('slow', 'low', log).job);
+    expect(queue.shedStalled(4_000)).toBe(0);
+    first.finish();
+    await flush();
+    second.finish();
+    await flush();
+    now = 1_000;
+    // Two finished in 1 s, so eight of the ten waiting start within 4 s: both high ones and six low.
+    expect(queue.shedStalled(4_000)).toBe(2);
+    expect(log.filter((l) => l.startsWith('shed'))).toEqual(['shed slow:low', 'shed slow:low']);
+    expect(queue.size).toEqual({ running: 1, queued: 8 });
   });
 
   it('leaves long waiters alone at an endpoint whose pace clears its backlog in time', async () => {

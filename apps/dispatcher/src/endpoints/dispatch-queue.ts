@@ -25,6 +25,8 @@ interface EndpointState<J> {
   /** Requests finished, and that count at the last `shedStalled`: the endpoint's recent pace. */
   finished: number;
   finishedAtLastCheck: number;
+  /** At the last `shedStalled`, more jobs waited than its pace would start within the wait. */
+  behind: boolean;
   /** Rate limit: the earliest the next request may start, and how early that is allowed to be. */
   nextSlotAt: number;
   slackMs: number;
@@ -71,11 +73,14 @@ export class DispatchQueue<J extends QueuedJob = QueuedJob> {
   }
 
   /**
-   * Takes back the jobs that waited longer than `maxWaitMs` without starting, at endpoints whose
-   * pace since the last call would not clear their backlog within `maxWaitMs` again, and calls each
-   * one's `shed`; returns how many. An endpoint that keeps pace is left alone however long its jobs
-   * waited: they wait for this process (CPU, global slots), and deferring them would only add work.
-   * Jobs wait in submission order, so only the front of each queue is looked at.
+   * Takes back, and calls `shed` on, the jobs an endpoint cannot start within `maxWaitMs` at its pace
+   * since the last call: all but the first that pace would serve, in the order they would run. Only at
+   * an endpoint that shows it is behind: a job of its waited longer than `maxWaitMs`, or it was behind
+   * at the last call and still is. Returns how many. Shedding every job it cannot serve, not only the
+   * long waiters, matters to the endpoints sharing its partitions: its younger jobs would otherwise hold
+   * their budget for another `maxWaitMs` each time intake fills up again. An endpoint that keeps pace is
+   * left alone however long its jobs waited: they wait for this process (CPU, global slots), and
+   * deferring them would only add work.
    */
   shedStalled(maxWaitMs: number): number {
     const now = this.now();
@@ -91,13 +96,19 @@ export class DispatchQueue<J extends QueuedJob = QueuedJob> {
       const paceWithinWait = ((endpoint.finished - endpoint.finishedAtLastCheck) / elapsedMs) * maxWaitMs;
       endpoint.finishedAtLastCheck = endpoint.finished;
       const waiting = PRIORITIES.reduce((sum, p) => sum + endpoint.jobs[p].length, 0);
-      if (waiting <= paceWithinWait) continue;
+      const wasBehind = endpoint.behind;
+      endpoint.behind = waiting > paceWithinWait;
+      if (!endpoint.behind) continue;
+      const waitedTooLong = PRIORITIES.some((p) => now - (endpoint.jobs[p][0]?.since ?? now) > maxWaitMs);
+      if (!waitedTooLong && !wasBehind) continue;
+      let servable = Math.floor(paceWithinWait);
       for (const priority of PRIORITIES) {
         const jobs = endpoint.jobs[priority];
-        let stale = 0;
-        while (stale < jobs.length && now - (jobs[stale] as Waiting<J>).since > maxWaitMs) stale++;
-        for (const { job } of jobs.splice(0, stale)) job.shed();
-        shed += stale;
+        const kept = Math.min(servable, jobs.length);
+        servable -= kept;
+        const unservable = jobs.splice(kept);
+        for (const { job } of unservable) job.shed();
+        shed += unservable.length;
       }
       this.forgetIfIdle(id, endpoint);
     }
@@ -154,6 +165,7 @@ export class DispatchQueue<J extends QueuedJob = QueuedJob> {
         running: 0,
         finished: 0,
         finishedAtLastCheck: 0,
+        behind: false,
         nextSlotAt: 0,
         slackMs: 0,
         enqueued: { high: false, medium: false, low: false },
