@@ -1,5 +1,6 @@
 import type { KafkaSecurity } from '@smart-dairy/config';
 import { SERVICES, ServiceProcess, freePort, type ServiceName } from '@smart-dairy/stack';
+import { podNodeArgs } from './pod-heap.ts';
 import { randomBytes } from 'node:crypto';
 
 export interface StackOptions {
@@ -73,9 +74,12 @@ export class BenchStack {
       const service = new ServiceProcess(name, {
         port: await freePort(),
         env: this.envOf(name),
-        nodeArgs: profileDir
-          ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
-          : [],
+        nodeArgs: [
+          ...podNodeArgs(name),
+          ...(profileDir
+            ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
+            : []),
+        ],
         onLine: (line) => {
           this.logTail.push(`[${name}] ${line}`);
           if (this.logTail.length > LOG_TAIL) this.logTail.shift();

@@ -12,6 +12,7 @@ import { dropDatabase } from '@smart-dairy/db';
 import {
   BROKER_ADMIN,
   PLATFORM_PRINCIPALS,
+  SERVICES,
   SecureKafkaBroker,
   freePort,
   kafkaBroker,
@@ -27,6 +28,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { readProfile, summarizeProfile, type ProfileSummary } from './cpu-profile.ts';
 import { BENCH_RETENTION_INTERVAL_MS, type StackOptions } from './bench-stack.ts';
+import { podNodeArgs } from './pod-heap.ts';
 import { renderMarkdown } from './markdown.ts';
 import { ratios, targets, type BenchResults, type Machine } from './report.ts';
 import { MATCH_EVERY_ORDER } from './payload.ts';
@@ -216,6 +218,7 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'warn',
       RETENTION_INTERVAL_MS: BENCH_RETENTION_INTERVAL_MS,
     },
+    serviceNodeArgs: Object.fromEntries(SERVICES.map((name) => [name, podNodeArgs(name)])),
     profiled: Boolean(profileDir),
     ...(traceSink ? { tracing: { exportRequests: traceSink.requests, exportedBytes: traceSink.bytes } } : {}),
     parts: only ?? PARTS,

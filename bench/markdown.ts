@@ -69,7 +69,12 @@ export function renderMarkdown(results: BenchResults): string {
           ? ` **Every subscription filters:** \`${JSON.stringify(results.payloadFilter)}\`.`
           : ''),
       'Everything on one box: dedicated Kafka broker, Postgres, the four services with production settings ' +
-        '(development-mode networking), and the bench process (receiver verifying every signature, producer).',
+        '(development-mode networking), and the bench process (receiver verifying every signature, producer).' +
+        ' Each service runs with the V8 heap it has in its pod (`k8s/base`): ' +
+        Object.entries(results.serviceNodeArgs)
+          .map(([name, args]) => `${name} \`${args.join(' ')}\``)
+          .join(', ') +
+        '.',
     ].join('\n\n'),
     '## Targets',
     table(

@@ -31,6 +31,8 @@ export interface BenchResults {
   machine: Machine;
   volumes: BenchVolumes;
   serviceEnv: NodeJS.ProcessEnv;
+  /** Each service's Node options, as in its pod (`podNodeArgs`). */
+  serviceNodeArgs: Record<string, string[]>;
   profiled: boolean;
   /** `--tracing`: what the services exported to the bench's OTLP sink. */
   tracing?: { exportRequests: number; exportedBytes: number };
